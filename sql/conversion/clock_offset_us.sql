@@ -1,0 +1,12 @@
+-- datalinker.clock_offset_us: offset_ms_avg of a clock_offset_info as exact integer µs (device − UTC), NULL when absent or not a JSON number.
+CREATE OR REPLACE FUNCTION datalinker.clock_offset_us(p_clock_offset_info jsonb)
+RETURNS bigint
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+AS $$
+    SELECT CASE WHEN jsonb_typeof(p_clock_offset_info -> 'offset_ms_avg') = 'number'
+                THEN round((p_clock_offset_info ->> 'offset_ms_avg')::numeric * 1000)::bigint
+           END
+$$;
+
+COMMENT ON FUNCTION datalinker.clock_offset_us(jsonb) IS
+    'clock_offset_us(p_clock_offset_info jsonb) -> bigint: round(offset_ms_avg * 1000) in exact numeric (ties away from zero); NULL when the key is missing or not a JSON number.';

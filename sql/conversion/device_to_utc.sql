@@ -1,0 +1,35 @@
+-- datalinker.device_to_utc: one 32-bit device tick to exact UTC by DESIGN §2, for DBAs and tests; raises on ticks outside [0, 2^32) or a non-finite offset.
+CREATE OR REPLACE FUNCTION datalinker.device_to_utc(
+    p_device_us bigint,
+    p_session_start timestamptz,
+    p_offset_ms_avg double precision,
+    p_received_at timestamptz
+)
+RETURNS timestamptz
+LANGUAGE plpgsql STABLE PARALLEL SAFE
+SET search_path = ''
+AS $$
+BEGIN
+    IF p_device_us IS NULL OR p_session_start IS NULL OR p_offset_ms_avg IS NULL THEN
+        RETURN NULL;
+    END IF;
+    IF p_device_us < 0 OR p_device_us >= 4294967296 THEN
+        RAISE EXCEPTION 'device tick % is outside the 32-bit counter range [0, 4294967296)', p_device_us
+            USING ERRCODE = 'numeric_value_out_of_range';
+    END IF;
+    IF p_offset_ms_avg IN ('NaN'::float8, 'Infinity'::float8, '-Infinity'::float8) THEN
+        RAISE EXCEPTION 'clock offset % ms is not a finite number', p_offset_ms_avg
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    -- x::text::numeric keeps the shortest exact decimal digits of the double (x::numeric keeps 15).
+    RETURN datalinker.from_epoch_us(datalinker.device_to_utc_us(
+        p_device_us,
+        datalinker.epoch_us(p_session_start),
+        round(p_offset_ms_avg::text::numeric * 1000)::bigint,
+        datalinker.epoch_us(p_received_at),
+        datalinker.skew_us()));
+END;
+$$;
+
+COMMENT ON FUNCTION datalinker.device_to_utc(bigint, timestamptz, double precision, timestamptz) IS
+    'device_to_utc(p_device_us bigint, p_session_start timestamptz, p_offset_ms_avg float8, p_received_at timestamptz) -> timestamptz: DESIGN §2 for one tick; p_received_at NULL means no wrap choice (n = 0). Errors: 22003 tick outside [0, 2^32), 22023 offset NaN/Infinity. Example: SELECT datalinker.device_to_utc(123456, ''2026-01-01 10:00+00'', -1.7e12, ''2026-01-01 10:05+00'');';

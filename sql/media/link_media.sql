@@ -1,0 +1,27 @@
+-- datalinker.link_media: gives the session's images and audio_clips the session's experiment_id where theirs is NULL; returns how many rows it set.
+CREATE OR REPLACE FUNCTION datalinker.link_media(p_session_id text)
+RETURNS integer
+LANGUAGE sql
+SET search_path = ''
+AS $$
+    WITH session AS (
+        SELECT s.experiment_id FROM public.sessions s
+        WHERE s.session_id = p_session_id AND s.experiment_id IS NOT NULL
+    ),
+    images AS (
+        UPDATE public.images m SET experiment_id = session.experiment_id
+          FROM session
+         WHERE m.session_id = p_session_id AND m.experiment_id IS NULL
+        RETURNING 1
+    ),
+    clips AS (
+        UPDATE public.audio_clips m SET experiment_id = session.experiment_id
+          FROM session
+         WHERE m.session_id = p_session_id AND m.experiment_id IS NULL
+        RETURNING 1
+    )
+    SELECT ((SELECT count(*) FROM images) + (SELECT count(*) FROM clips))::integer
+$$;
+
+COMMENT ON FUNCTION datalinker.link_media(text) IS
+    'link_media(p_session_id text) -> int: sets experiment_id of the session''s images and audio_clips where it is NULL (never overwrites); returns rows set. Part of link_session.';
