@@ -64,3 +64,14 @@ class EphemeralPostgresql(testing.postgresql.Postgresql):  # type: ignore[misc]
     def conninfo(self, dbname: str = "test") -> str:
         dsn: dict[str, Any] = self.dsn(database=dbname)
         return f"host={dsn['host']} port={dsn['port']} user={dsn['user']} dbname={dbname}"
+
+
+def reachable(conninfo: str) -> bool:
+    """True when a server answers at `conninfo` within two seconds."""
+    import psycopg
+
+    try:
+        with psycopg.connect(conninfo, connect_timeout=2):
+            return True
+    except psycopg.Error:
+        return False
