@@ -1,4 +1,4 @@
-"""The `datalinker` command line: thin wrappers around the SQL API."""
+"""The `datalinker` command line: thin wrappers around the SQL API (see README.md for exit codes)."""
 
 from __future__ import annotations
 
@@ -6,35 +6,26 @@ import argparse
 import logging
 import sys
 from collections.abc import Sequence
+from datetime import datetime
 
 import psycopg
 from psycopg.rows import dict_row
 
 from datalinker import config, queries
+from datalinker.cli_table import print_table
 from datalinker.migrate import migrate
 
 log = logging.getLogger("datalinker")
 
-# Exit codes (documented in README.md).
 EXIT_OK = 0
-EXIT_JOB_FAILED = 1  # the work ran and its result is `failed` (e.g. link_session returned failed)
-EXIT_USAGE = 2  # argparse's own code for bad arguments
+EXIT_JOB_FAILED = 1  # the work ran and its result is `failed`
+EXIT_USAGE = 2  # bad arguments (argparse)
 EXIT_REJECTED = 3  # the database refused the input (unknown session, not ended, bad value)
 EXIT_DB_UNAVAILABLE = 4  # could not connect / the connection broke
 
 
-def print_table(rows: Sequence[dict[str, object]]) -> None:
-    """A small aligned text table on stdout."""
-    if not rows:
-        print("(no rows)")
-        return
-    cols = list(rows[0])
-    cells = [[("" if r[c] is None else str(r[c])) for c in cols] for r in rows]
-    widths = [max(len(c), *(len(row[i]) for row in cells)) for i, c in enumerate(cols)]
-    print("  ".join(c.ljust(w) for c, w in zip(cols, widths)))
-    print("  ".join("-" * w for w in widths))
-    for row in cells:
-        print("  ".join(v.ljust(w) for v, w in zip(row, widths)))
+def connect() -> psycopg.Connection[dict[str, object]]:
+    return psycopg.connect(config.conninfo(), autocommit=True, row_factory=dict_row)
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:
@@ -44,38 +35,104 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 
 
 def cmd_link(args: argparse.Namespace) -> int:
-    with psycopg.connect(config.conninfo(), row_factory=dict_row) as conn:
+    with connect() as conn:
         row = conn.execute(queries.LINK_SESSION, {"session_id": args.session_id}).fetchone()
     assert row is not None
     print_table([row])
     return EXIT_OK if row["link_status"] == "completed" else EXIT_JOB_FAILED
 
 
+def cmd_end_session(args: argparse.Namespace) -> int:
+    with connect() as conn:
+        row = conn.execute(queries.END_SESSION, {"session_id": args.session_id, "end_time": args.end_time}).fetchone()
+    msg_id = None if row is None else row["end_session"]
+    print(f"session {args.session_id} ended; " + (f"link job queued as msg_id {msg_id}" if msg_id is not None
+                                                  else "it had already ended at that time (no new job)"))
+    return EXIT_OK
+
+
+def cmd_enqueue(args: argparse.Namespace) -> int:
+    with connect() as conn:
+        row = conn.execute(queries.ENQUEUE, {"session_id": args.session_id}).fetchone()
+    print(f"link job for {args.session_id} queued as msg_id {row and row['enqueue_link']}")
+    return EXIT_OK
+
+
+def cmd_requeue_dead(args: argparse.Namespace) -> int:
+    with connect() as conn:
+        row = conn.execute(queries.REQUEUE_DEAD, {"limit": args.limit}).fetchone()
+    print(f"requeued {row and row['requeue_dead']} dead letter(s)")
+    return EXIT_OK
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    with connect() as conn:
+        print_table(conn.execute(queries.STATUS_SESSIONS).fetchall())
+        print()
+        print_table(conn.execute(queries.STATUS_QUEUES).fetchall())
+    return EXIT_OK
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    import worker
+
+    return worker.run(worker.settings_from(args))
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from datalinker.demo import run_demo
+
+    return run_demo(users=args.users, main_minutes=args.minutes, concurrency=args.concurrency)
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="datalinker", description=__doc__)
+    import worker
+
+    parser = argparse.ArgumentParser(prog="datalinker", description="Link sensor chunks to sessions in PostgreSQL."
+                                     " Connects with DATABASE_URL, else the libpq PG* variables.")
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("migrate", help="apply migrations to DATABASE_URL (or PG* vars)").set_defaults(func=cmd_migrate)
-    p = sub.add_parser("link", help="run link_session for one session and print the result row")
+    sub.add_parser("migrate", help="apply migrations, re-create functions").set_defaults(func=cmd_migrate)
+    p = sub.add_parser("link", help="run link_session for one session now and print the result row")
     p.add_argument("session_id")
     p.set_defaults(func=cmd_link)
+    p = sub.add_parser("end-session", help="end a session and queue its link job (one transaction)")
+    p.add_argument("session_id")
+    p.add_argument("end_time", nargs="?", type=datetime.fromisoformat, default=None,
+                   help="ISO 8601 with time zone (default: now)")
+    p.set_defaults(func=cmd_end_session)
+    p = sub.add_parser("enqueue", help="queue a link job for an ended session")
+    p.add_argument("session_id")
+    p.set_defaults(func=cmd_enqueue)
+    p = sub.add_parser("requeue-dead", help="move dead letters back to data_linker_queue after a fix")
+    p.add_argument("--limit", type=int, default=1000)
+    p.set_defaults(func=cmd_requeue_dead)
+    sub.add_parser("status", help="sessions per link_status, queue depths and ages").set_defaults(func=cmd_status)
+    p = sub.add_parser("worker", help="run the worker daemon (SIGTERM/SIGINT: finish the job, exit 0)")
+    worker.add_arguments(p)
+    p.set_defaults(func=cmd_worker)
+    p = sub.add_parser("demo", help="end-to-end demo on a throwaway database")
+    p.add_argument("--users", type=int, default=4)
+    p.add_argument("--minutes", type=float, default=80, help="main session length (default 80: counters wrap)")
+    p.add_argument("--concurrency", type=int, default=2)
+    p.set_defaults(func=cmd_demo)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    logging.basicConfig(
-        level=logging.DEBUG if args.verbose else logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s %(message)s",
-    )
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO,
+                        format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    if args.command == "demo":
+        logging.getLogger("yoyo").setLevel(logging.WARNING)
+        logging.getLogger("datalinker.worker").setLevel(logging.WARNING)
     try:
         return int(args.func(args))
     except psycopg.OperationalError as exc:
-        log.error("database unavailable: %s", exc)
+        log.error("database unavailable: %s", str(exc).strip())
         return EXIT_DB_UNAVAILABLE
     except psycopg.Error as exc:
-        diag = exc.diag
-        log.error("rejected (SQLSTATE %s): %s", diag.sqlstate, diag.message_primary or exc)
+        log.error("rejected (SQLSTATE %s): %s", exc.sqlstate, exc.diag.message_primary or exc)
         return EXIT_REJECTED
 
 

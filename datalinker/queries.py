@@ -4,3 +4,34 @@ LINK_SESSION = """
 SELECT session_id, link_status, objects_converted, objects_linked, media_linked
 FROM datalinker.link_session(p_session_id => %(session_id)s)
 """
+
+CLAIM_JOB = "SELECT msg_id, read_ct, session_id FROM datalinker.claim_job(p_vt_seconds => %(vt_seconds)s)"
+
+PROCESS_JOB = """
+SELECT msg_id, session_id, outcome, reason, link_status, objects_converted, objects_linked, media_linked
+FROM datalinker.process_job(p_msg_id => %(msg_id)s, p_max_attempts => %(max_attempts)s)
+"""
+
+# After a transient failure: make the message visible again after a short backoff, not the full vt.
+RETRY_LATER = "SELECT pgmq.set_vt('data_linker_queue', %(msg_id)s::bigint, %(delay_seconds)s::integer)"
+
+LISTEN = 'LISTEN "pgmq.q_data_linker_queue.INSERT"'
+
+END_SESSION = "SELECT datalinker.end_session(p_session_id => %(session_id)s, p_end_time => %(end_time)s)"
+
+ENQUEUE = "SELECT datalinker.enqueue_link(p_session_id => %(session_id)s)"
+
+REQUEUE_DEAD = "SELECT datalinker.requeue_dead(p_limit => %(limit)s)"
+
+STATUS_SESSIONS = """
+SELECT s.link_status, count(*) AS sessions
+FROM public.sessions s
+GROUP BY s.link_status
+ORDER BY array_position(ARRAY['pending', 'processing', 'completed', 'failed']::varchar[], s.link_status)
+"""
+
+STATUS_QUEUES = """
+SELECT m.queue_name, m.queue_length, m.queue_visible_length, m.oldest_msg_age_sec, m.total_messages
+FROM pgmq.metrics_all() m
+ORDER BY m.queue_name
+"""

@@ -1,0 +1,83 @@
+"""`datalinker demo`: the whole job end to end on a throwaway database.
+
+Migrate, load a synthetic lab day, end every session through end_session (as the Session Manager
+does), run the worker until data_linker_queue is drained, print a summary.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+import time
+
+import psycopg
+from psycopg.rows import dict_row
+
+import worker
+from datalinker import dbadmin, queries
+from datalinker.cli_table import print_table
+from datalinker.migrate import migrate
+from datalinker.synthetic import load_lab_day
+
+SUMMARY = """
+SELECT s.session_id, s.user_id, s.session_type AS type, s.link_status AS status,
+       (SELECT count(*) FROM public.raw_data_objects r WHERE r.session_id = s.session_id) AS chunks,
+       (SELECT count(*) FROM public.raw_data_objects r WHERE r.session_id = s.session_id
+         AND r.start_time_device IS NOT NULL) AS converted,
+       -- the synthetic object ids carry the true start in µs: every linked chunk must match it exactly
+       (SELECT count(*) FROM public.raw_data_objects r WHERE r.session_id = s.session_id
+         AND datalinker.epoch_us(r.start_time)::text = split_part(split_part(r.object_id, '/', 4), '.', 1)) AS exact,
+       (SELECT count(*) FROM public.images i WHERE i.session_id = s.session_id AND i.experiment_id IS NOT NULL)
+     + (SELECT count(*) FROM public.audio_clips a WHERE a.session_id = s.session_id
+         AND a.experiment_id IS NOT NULL) AS media,
+       to_char(min_t, 'HH24:MI:SS.US') AS first_chunk_utc, s.link_error
+FROM public.sessions s
+LEFT JOIN LATERAL (SELECT min(r.start_time) AS min_t FROM public.raw_data_objects r
+                   WHERE r.session_id = s.session_id) m ON true
+ORDER BY s.user_id, s.start_time
+"""
+PROGRESS = "SELECT count(*) FILTER (WHERE link_status IN ('completed', 'failed')), count(*) FROM public.sessions"
+
+
+def progress_bar(done: int, total: int, width: int = 30) -> str:
+    filled = width * done // max(total, 1)
+    return f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} sessions linked"
+
+
+def run_demo(users: int, main_minutes: float, concurrency: int) -> int:
+    given = bool(os.environ.get("DATABASE_URL"))
+    with dbadmin.server(prefer_ephemeral=not given) as admin, \
+            dbadmin.throwaway_database(admin, prefix="datalinker_demo") as conninfo:
+        print(f"demo database: {'a throwaway database on DATABASE_URL' if given else 'a throwaway PostgreSQL cluster'}")
+        migrate(conninfo)
+        with psycopg.connect(conninfo, autocommit=True) as conn:
+            started = time.monotonic()
+            with conn.transaction():
+                day = load_lab_day(conn, users=users, main_minutes=main_minutes)
+            print(f"loaded {len(day.sessions)} sessions, {day.chunks} chunks, {day.media} media files"
+                  f" in {time.monotonic() - started:.1f}s")
+            for s in day.sessions:  # the Session Manager's POST /api/v1/sessions/end
+                conn.execute(queries.END_SESSION, {"session_id": s.session_id, "end_time": s.end})
+
+            stop = threading.Event()
+            settings = worker.Settings(conninfo=conninfo, concurrency=concurrency, exit_when_idle=True, poll_seconds=0.5)
+            thread = threading.Thread(target=worker.run, args=(settings, stop, False))
+            started = time.monotonic()
+            thread.start()
+            while thread.is_alive():
+                done, total = conn.execute(PROGRESS).fetchone() or (0, 0)
+                print(progress_bar(done, total), end="", file=sys.stderr, flush=True)
+                thread.join(timeout=0.3)
+            done, total = conn.execute(PROGRESS).fetchone() or (0, 0)
+            print(progress_bar(done, total), file=sys.stderr)
+            elapsed = time.monotonic() - started
+
+            rows = conn.cursor(row_factory=dict_row).execute(SUMMARY).fetchall()
+            print_table(rows)
+            print()
+            print_table(conn.cursor(row_factory=dict_row).execute(queries.STATUS_QUEUES).fetchall())
+            completed = sum(r["status"] == "completed" for r in rows)
+            print(f"\n{completed}/{len(rows)} sessions completed in {elapsed:.1f}s with {concurrency} worker(s);"
+                  f" event_correction_queue got one message per completed session.")
+            return 0 if completed == len(rows) else 1

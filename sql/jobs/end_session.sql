@@ -1,0 +1,33 @@
+-- datalinker.end_session: sets the session's end_time and queues its link job in the same transaction (what the Session Manager calls); returns the msg_id, NULL if it had already ended at that time.
+CREATE OR REPLACE FUNCTION datalinker.end_session(p_session_id text, p_end_time timestamptz DEFAULT now())
+RETURNS bigint
+LANGUAGE plpgsql
+SET search_path = ''
+AS $$
+DECLARE
+    v_session public.sessions%ROWTYPE;
+BEGIN
+    SELECT * INTO v_session FROM public.sessions s WHERE s.session_id = p_session_id FOR NO KEY UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'unknown session %', coalesce(quote_literal(p_session_id), 'NULL') USING ERRCODE = 'DL001';
+    END IF;
+    IF p_end_time IS NULL OR p_end_time <= v_session.start_time THEN
+        RAISE EXCEPTION 'end time % of session % is not after its start time %',
+            coalesce(p_end_time::text, 'NULL'), quote_literal(p_session_id), v_session.start_time
+            USING ERRCODE = 'DL004';
+    END IF;
+    IF v_session.end_time IS NOT NULL THEN
+        IF v_session.end_time = p_end_time THEN
+            RETURN NULL;  -- a retried call: already ended, its job was queued then
+        END IF;
+        RAISE EXCEPTION 'session % already ended at %; refusing a different end time %',
+            quote_literal(p_session_id), v_session.end_time, p_end_time
+            USING ERRCODE = 'DL005';
+    END IF;
+    UPDATE public.sessions s SET end_time = p_end_time WHERE s.session_id = p_session_id;
+    RETURN (SELECT pgmq.send('data_linker_queue', jsonb_build_object('session_id', p_session_id)));
+END;
+$$;
+
+COMMENT ON FUNCTION datalinker.end_session(text, timestamptz) IS
+    'end_session(p_session_id text, p_end_time timestamptz DEFAULT now()) -> bigint msg_id: ends the session and queues {"session_id"} on data_linker_queue atomically. Same end time again: no-op, returns NULL. Raises DL001 unknown session, DL004 end not after start (or NULL), DL005 already ended at another time.';

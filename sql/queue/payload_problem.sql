@@ -1,0 +1,17 @@
+-- datalinker.payload_problem: why a data_linker_queue payload is unusable, or NULL when it is a JSON object with a non-empty string session_id.
+CREATE OR REPLACE FUNCTION datalinker.payload_problem(p_message jsonb)
+RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+AS $$
+    SELECT CASE
+        WHEN p_message IS NULL THEN 'payload is NULL'
+        WHEN jsonb_typeof(p_message) <> 'object' THEN 'payload is a JSON ' || jsonb_typeof(p_message) || ', not an object'
+        WHEN NOT p_message ? 'session_id' THEN 'payload has no "session_id" key'
+        WHEN jsonb_typeof(p_message -> 'session_id') <> 'string'
+            THEN '"session_id" is a JSON ' || jsonb_typeof(p_message -> 'session_id') || ', not a string'
+        WHEN p_message ->> 'session_id' = '' THEN '"session_id" is empty'
+    END
+$$;
+
+COMMENT ON FUNCTION datalinker.payload_problem(jsonb) IS
+    'payload_problem(p_message jsonb) -> text: NULL for a valid job payload {"session_id": "<non-empty string>"}, else the reason it is not.';

@@ -1,0 +1,68 @@
+-- datalinker.process_job: step 2 of a job, one transaction — validate the claimed message, link_session, delete it and notify event_correction_queue; dead-letter it with the reason when it cannot succeed.
+CREATE OR REPLACE FUNCTION datalinker.process_job(p_msg_id bigint, p_max_attempts integer DEFAULT 5)
+RETURNS TABLE (msg_id bigint, session_id text, outcome text, reason text, link_status text,
+               objects_converted integer, objects_linked integer, media_linked integer)
+LANGUAGE plpgsql
+SET search_path = ''
+AS $$
+#variable_conflict use_column
+DECLARE
+    v_msg        record;
+    v_session_id text;
+    v_reason     text;
+    v_error      text;
+    v_session    public.sessions%ROWTYPE;
+    v_link       record;
+BEGIN
+    -- The row lock is the job's lease while it runs: pgmq.read skips locked rows even after vt expires.
+    SELECT q.msg_id, q.read_ct, q.message INTO v_msg
+      FROM pgmq.q_data_linker_queue q WHERE q.msg_id = p_msg_id FOR UPDATE;
+    IF NOT FOUND THEN
+        RETURN QUERY SELECT p_msg_id, NULL::text, 'gone'::text,
+            'message is no longer in data_linker_queue (handled by another worker)'::text, NULL::text, 0, 0, 0;
+        RETURN;
+    END IF;
+
+    v_error := datalinker.payload_problem(v_msg.message);
+    IF v_error IS NOT NULL THEN
+        v_reason := 'bad_payload';
+    ELSE
+        v_session_id := v_msg.message ->> 'session_id';
+        SELECT * INTO v_session FROM public.sessions s WHERE s.session_id = v_session_id;
+        IF NOT FOUND THEN
+            v_reason := 'unknown_session';
+            v_error := format('unknown session %L', v_session_id);
+        ELSIF v_msg.read_ct > p_max_attempts THEN
+            v_reason := 'too_many_attempts';
+            v_error := format('gave up after %s attempts (transient errors, see the worker log)', p_max_attempts);
+            UPDATE public.sessions s SET link_status = 'failed', link_error = v_error WHERE s.session_id = v_session_id;
+        ELSIF v_session.end_time IS NULL THEN
+            v_reason := 'session_not_ended';
+            v_error := format('session %L has not ended (end_time is NULL)', v_session_id);
+        END IF;
+    END IF;
+
+    IF v_reason IS NULL THEN
+        SELECT * INTO v_link FROM datalinker.link_session(v_session_id);
+        IF v_link.link_status = 'failed' THEN
+            v_reason := 'link_failed';
+            SELECT s.link_error INTO v_error FROM public.sessions s WHERE s.session_id = v_session_id;
+        END IF;
+    END IF;
+
+    IF v_reason IS NOT NULL THEN
+        PERFORM datalinker.dead_letter(p_msg_id, v_msg.message, v_msg.read_ct, v_reason, v_error);
+        RETURN QUERY SELECT p_msg_id, v_session_id, 'dead_lettered'::text, v_reason,
+            (SELECT s.link_status::text FROM public.sessions s WHERE s.session_id = v_session_id), 0, 0, 0;
+        RETURN;
+    END IF;
+
+    PERFORM pgmq.delete('data_linker_queue', p_msg_id);
+    PERFORM pgmq.send('event_correction_queue', jsonb_build_object('session_id', v_session_id));
+    RETURN QUERY SELECT p_msg_id, v_session_id, 'completed'::text, NULL::text, v_link.link_status,
+        v_link.objects_converted, v_link.objects_linked, v_link.media_linked;
+END;
+$$;
+
+COMMENT ON FUNCTION datalinker.process_job(bigint, integer) IS
+    'process_job(p_msg_id bigint, p_max_attempts int DEFAULT 5) -> one row (msg_id, session_id, outcome, reason, link_status, counts). outcome: completed (message deleted, {"session_id"} sent to event_correction_queue), dead_lettered (reason: bad_payload, unknown_session, session_not_ended, link_failed, too_many_attempts when read_ct > p_max_attempts) or gone (already handled). Transient errors (SQLSTATE 40/53/57/08) propagate: roll back and the message comes back after its visibility timeout.';
