@@ -1,0 +1,1 @@
+"""Benchmarks for datalinker: `python -m bench --help`."""

@@ -1,0 +1,301 @@
+"""python -m bench: link_session against the physical limit and the naive peer, scaling, throughput, RSS.
+
+Runs on a throwaway database (a throwaway cluster, or a throwaway database on DATABASE_URL's server),
+prints a markdown table of medians and, with --json PATH, the same figures as JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import psycopg
+
+from bench import workload
+from bench.naive import link_session_naively
+from datalinker import dbadmin
+from datalinker.migrate import migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Size:
+    sessions: int  # 60-min sessions timed for latency (median over them)
+    background: int  # background rows at 1x (10x adds nine times as many)
+    small_sessions: int  # sessions of 60 chunks per throughput run
+    long_sessions: int  # 60-min sessions per throughput run
+    rss_jobs: int  # jobs for the worker memory soak
+    minutes: float = 60
+
+
+SIZES = {
+    "default": Size(sessions=5, background=500_000, small_sessions=600, long_sessions=4, rss_jobs=10_000),
+    "quick": Size(sessions=5, background=50_000, small_sessions=300, long_sessions=2, rss_jobs=1_000),
+    "tiny": Size(sessions=2, background=2_000, small_sessions=20, long_sessions=1, rss_jobs=40, minutes=2),
+}
+
+
+def timed(fn: Callable[[], object]) -> float:
+    started = time.perf_counter()
+    fn()
+    return (time.perf_counter() - started) * 1000
+
+
+def session_ids(conn: psycopg.Connection, prefix: str, legacy_only: bool = True) -> list[str]:
+    where = " AND clock_offset_info IS NOT NULL" if legacy_only else ""
+    return [r[0] for r in conn.execute(f"SELECT session_id FROM public.sessions WHERE session_id LIKE %s{where}"
+                                       " ORDER BY session_id", [prefix + "%"]).fetchall()]
+
+
+def latency(conn: psycopg.Connection, ids: list[str]) -> dict[str, float]:
+    """Medians of link_session, the bare UPDATE and the naive peer on the same sessions (all rolled back)."""
+    link, bare, naive = [], [], []
+    for sid in ids:
+        with conn.transaction(force_rollback=True):
+            link.append(timed(lambda: conn.execute("SELECT * FROM datalinker.link_session(%s)", [sid]).fetchall()))
+        with conn.transaction(force_rollback=True):
+            conn.execute("CREATE TEMP TABLE precomputed ON COMMIT DROP AS"
+                         " SELECT * FROM datalinker.session_chunks(%s)", [sid])
+            conn.execute("ANALYZE precomputed")
+            bare.append(timed(lambda: conn.execute(
+                "UPDATE public.raw_data_objects r SET start_time = p.start_time, end_time = p.end_time,"
+                " session_id = %s FROM precomputed p WHERE r.object_id = p.object_id", [sid])))
+        with conn.transaction(force_rollback=True):
+            naive.append(timed(lambda: link_session_naively(conn, sid)))
+        conn.execute("VACUUM public.raw_data_objects")
+    return {"link_session_ms": statistics.median(link), "bare_update_ms": statistics.median(bare),
+            "naive_peer_ms": statistics.median(naive)}
+
+
+def link_only(conn: psycopg.Connection, ids: list[str]) -> float:
+    runs = []
+    for sid in ids:
+        with conn.transaction(force_rollback=True):
+            runs.append(timed(lambda: conn.execute("SELECT * FROM datalinker.link_session(%s)", [sid]).fetchall()))
+        conn.execute("VACUUM public.raw_data_objects")
+    return statistics.median(runs)
+
+
+def explain(conn: psycopg.Connection, sid: str) -> str:
+    with conn.transaction(force_rollback=True):
+        rows = conn.execute("EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) SELECT * FROM datalinker.session_chunks(%s)"
+                            " ", [sid]).fetchall()
+        plan = "\n".join(r[0] for r in rows)
+        conn.execute("LOAD 'auto_explain'")
+        conn.execute("SET LOCAL auto_explain.log_min_duration = 0")
+        conn.execute("SET LOCAL auto_explain.log_nested_statements = on")
+        conn.execute("SET LOCAL auto_explain.log_analyze = on")
+        conn.execute("SET LOCAL auto_explain.log_buffers = on")
+        conn.execute("SET LOCAL auto_explain.log_level = notice")
+        notices: list[str] = []
+        conn.add_notice_handler(lambda d: notices.append(d.message_primary or ""))
+        conn.execute("SELECT * FROM datalinker.link_session(%s)", [sid]).fetchall()
+        conn.remove_notice_handler(conn._notice_handlers[-1])  # noqa: SLF001
+    inner = [n for n in notices if "Index" in n or "Update" in n]
+    return plan + "\n\n-- nested statements of link_session (auto_explain):\n" + "\n\n".join(inner)
+
+
+def start_workers(conninfo: str, n: int) -> list[subprocess.Popen[bytes]]:
+    env = dict(os.environ, DATABASE_URL=conninfo)
+    procs = [subprocess.Popen([sys.executable, str(ROOT / "worker.py"), "--poll", "0.05"], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for _ in range(n)]
+    return procs
+
+
+def wait_for(conn: psycopg.Connection, query: str, expected: int, timeout: float = 600) -> None:
+    deadline = time.monotonic() + timeout
+    while (row := conn.execute(query).fetchone()) is None or row[0] < expected:
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{query!r} did not reach {expected}")
+        dead = conn.execute(DEAD).fetchone()
+        if dead and dead[0]:
+            raise RuntimeError(f"jobs were dead-lettered: {conn.execute('SELECT message FROM pgmq.q_data_linker_dead_letter LIMIT 3').fetchall()}")
+        time.sleep(0.005)
+
+
+def stop_workers(procs: list[subprocess.Popen[bytes]]) -> None:
+    for p in procs:
+        p.send_signal(signal.SIGTERM)
+    for p in procs:
+        p.wait(timeout=60)
+
+
+LISTENERS = ("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+             " AND query LIKE 'LISTEN%%'")
+DOWNSTREAM = "SELECT count(*) FROM pgmq.q_event_correction_queue"
+DEAD = "SELECT count(*) FROM pgmq.q_data_linker_dead_letter"
+
+
+def pipeline(conn: psycopg.Connection, conninfo: str, prefix: str, workers: int, minutes: float) -> float:
+    """sessions/s from end_session of all sessions to their last downstream message."""
+    ids = session_ids(conn, prefix, legacy_only=False)
+    conn.execute("SELECT pgmq.purge_queue('event_correction_queue')")
+    procs = start_workers(conninfo, workers)
+    try:
+        wait_for(conn, LISTENERS, workers, timeout=60)
+        started = time.perf_counter()
+        conn.execute("SELECT count(datalinker.end_session(s.session_id, s.start_time + %s * interval '1 minute'))"
+                     " FROM public.sessions s WHERE s.session_id = ANY(%s)", [minutes, ids])
+        wait_for(conn, DOWNSTREAM, len(ids))
+        return len(ids) / (time.perf_counter() - started)
+    finally:
+        stop_workers(procs)
+
+
+def direct(conn: psycopg.Connection, prefix: str) -> float:
+    ids = session_ids(conn, prefix, legacy_only=False)
+    started = time.perf_counter()
+    for sid in ids:
+        conn.execute("SELECT * FROM datalinker.link_session(%s)", [sid]).fetchall()
+    return len(ids) / (time.perf_counter() - started)
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError("no VmRSS")
+
+
+def rss_soak(conn: psycopg.Connection, conninfo: str, jobs: int) -> tuple[float, float]:
+    """RSS of one worker process after a warm-up of 10 % of the jobs and after all of them."""
+    workload.make_sessions(conn, "rss-", jobs, minutes=1 / 60, users=50, ended=True, images=0)
+    procs = start_workers(conninfo, 1)
+    try:
+        wait_for(conn, LISTENERS, 1, timeout=60)
+        conn.execute("SELECT pgmq.purge_queue('event_correction_queue')")
+        conn.execute("SELECT count(datalinker.enqueue_link(session_id)) FROM public.sessions"
+                     " WHERE session_id LIKE 'rss-%%'")
+        wait_for(conn, DOWNSTREAM, max(1, jobs // 10))
+        start = rss_mb(procs[0].pid)
+        wait_for(conn, DOWNSTREAM, jobs)
+        return start, rss_mb(procs[0].pid)
+    finally:
+        stop_workers(procs)
+
+
+def run(size: Size, show_explain: bool) -> tuple[dict[str, float], str]:
+    results: dict[str, float] = {}
+    notes = ""
+    given = bool(os.environ.get("DATABASE_URL"))
+    with dbadmin.server(prefer_ephemeral=not given) as admin, \
+            dbadmin.throwaway_database(admin, prefix="datalinker_bench") as conninfo:
+        migrate(conninfo)
+        with psycopg.connect(conninfo, autocommit=True) as conn:
+            exp = workload.experiment(conn)
+            say(f"loading {size.sessions} sessions of {size.minutes:g} min + {size.background:,} background rows")
+            chunks = workload.make_sessions(conn, "lat-", size.sessions + 1, size.minutes, users=size.sessions + 1,
+                                            new_device_every=size.sessions + 1, experiment_id=exp)
+            workload.add_background(conn, size.background, "1")
+            conn.execute("VACUUM ANALYZE")
+            ids = session_ids(conn, "lat-")
+            results["chunks_per_session"] = chunks / (size.sessions + 1)
+            results["rows_total"] = conn.execute("SELECT count(*) FROM public.raw_data_objects").fetchone()[0]  # type: ignore[index]
+            say("latency: link_session, bare UPDATE, naive peer")
+            link_session_ms = link_only(conn, ids[:1])  # warm caches
+            results.update(latency(conn, ids))
+
+            say(f"scaling: adding {9 * size.background:,} background rows")
+            workload.add_background(conn, 9 * size.background, "2")
+            conn.execute("VACUUM ANALYZE")
+            link_only(conn, ids[:1])
+            results["link_session_ms_10x"] = link_only(conn, ids)
+            results["rows_total_10x"] = conn.execute("SELECT count(*) FROM public.raw_data_objects").fetchone()[0]  # type: ignore[index]
+            if show_explain:
+                notes = explain(conn, ids[0])
+            del link_session_ms
+
+            say("throughput: small sessions (60 chunks)")
+            for key, prefix in (("direct", "sd-"), ("worker1", "s1-"), ("worker2", "s2-")):
+                workload.make_sessions(conn, prefix, size.small_sessions, minutes=0.5, users=50,
+                                       ended=key == "direct", new_device_every=5, experiment_id=exp, images=1)
+            conn.execute("VACUUM ANALYZE")
+            results["direct_sessions_per_s"] = direct(conn, "sd-")
+            results["worker1_sessions_per_s"] = pipeline(conn, conninfo, "s1-", 1, 0.5)
+            results["worker2_sessions_per_s"] = pipeline(conn, conninfo, "s2-", 2, 0.5)
+
+            say("throughput: 60-min sessions")
+            for key, prefix in (("direct", "ld-"), ("worker1", "l1-"), ("worker2", "l2-")):
+                workload.make_sessions(conn, prefix, size.long_sessions, size.minutes, users=size.long_sessions,
+                                       ended=key == "direct", experiment_id=exp,
+                                       day=workload.DAY.replace(day=3 + len(key)))
+            conn.execute("VACUUM ANALYZE")
+            results["direct_60min_sessions_per_s"] = direct(conn, "ld-")
+            results["worker1_60min_sessions_per_s"] = pipeline(conn, conninfo, "l1-", 1, size.minutes)
+            results["worker2_60min_sessions_per_s"] = pipeline(conn, conninfo, "l2-", 2, size.minutes)
+
+            say(f"memory: one worker over {size.rss_jobs:,} jobs")
+            results["worker_rss_mb_start"], results["worker_rss_mb_end"] = rss_soak(conn, conninfo, size.rss_jobs)
+            results["rss_jobs"] = size.rss_jobs
+    return results, notes
+
+
+def say(message: str) -> None:
+    print(f"# {message}", file=sys.stderr, flush=True)
+
+
+def table(r: dict[str, float]) -> str:
+    rows = [
+        ("link_session, one 60-min session (ms)", r["link_session_ms"], ""),
+        ("bare UPDATE of the same rows, precomputed (ms)", r["bare_update_ms"], ""),
+        ("link_session / bare UPDATE", r["link_session_ms"] / r["bare_update_ms"], "<= 2.0"),
+        ("naive peer: fetch, compute in Python, UPDATE row by row (ms)", r["naive_peer_ms"], ""),
+        ("naive peer / link_session", r["naive_peer_ms"] / r["link_session_ms"], ">= 25"),
+        ("link_session with 10x background rows (ms)", r["link_session_ms_10x"], ""),
+        ("10x / 1x latency", r["link_session_ms_10x"] / r["link_session_ms"], "<= 1.3"),
+        ("direct link_session calls, small sessions (sessions/s)", r["direct_sessions_per_s"], ""),
+        ("pipeline, 1 worker, small sessions (sessions/s)", r["worker1_sessions_per_s"], ""),
+        ("pipeline, 2 workers, small sessions (sessions/s)", r["worker2_sessions_per_s"], ">= 200"),
+        ("1 worker / direct", r["worker1_sessions_per_s"] / r["direct_sessions_per_s"], ">= 0.9"),
+        ("direct link_session calls, 60-min sessions (sessions/s)", r["direct_60min_sessions_per_s"], ""),
+        ("pipeline, 1 worker, 60-min sessions (sessions/s)", r["worker1_60min_sessions_per_s"], ""),
+        ("pipeline, 2 workers, 60-min sessions (sessions/s)", r["worker2_60min_sessions_per_s"], ""),
+        ("1 worker / direct, 60-min sessions", r["worker1_60min_sessions_per_s"] / r["direct_60min_sessions_per_s"],
+         ">= 0.9"),
+        ("worker RSS after 10 % of the jobs (MB)", r["worker_rss_mb_start"], ""),
+        (f"worker RSS after {int(r['rss_jobs']):,} jobs (MB)", r["worker_rss_mb_end"], "flat"),
+        ("rows in raw_data_objects (1x / 10x)", f"{int(r['rows_total']):,} / {int(r['rows_total_10x']):,}", ""),
+        ("chunks per 60-min session", r["chunks_per_session"], ""),
+    ]
+    lines = ["| measure | value | target |", "|---|---:|---|"]
+    for name, value, target in rows:
+        shown = value if isinstance(value, str) else f"{value:,.2f}"
+        lines.append(f"| {name} | {shown} | {target} |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--quick", action="store_const", const="quick", dest="size", help="under a minute")
+    parser.add_argument("--tiny", action="store_const", const="tiny", dest="size", help="smoke-test size")
+    parser.add_argument("--background", type=int, help="background rows at 1x (default 500,000)")
+    parser.add_argument("--json", type=Path, help="also write the figures as JSON here")
+    parser.add_argument("--explain", action="store_true", help="print EXPLAIN (ANALYZE, BUFFERS) of the linker")
+    args = parser.parse_args(argv)
+    size = SIZES[args.size or "default"]
+    if args.background:
+        size = Size(**{**size.__dict__, "background": args.background})
+    started = time.monotonic()
+    results, notes = run(size, args.explain)
+    results["elapsed_s"] = time.monotonic() - started
+    print(table(results))
+    print(f"\n{results['elapsed_s']:.0f} s in all; medians of {size.sessions} sessions for the latencies.")
+    if notes:
+        print("\n```\n" + notes + "\n```")
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

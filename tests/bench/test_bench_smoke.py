@@ -1,0 +1,28 @@
+"""The benchmark runs end to end at a tiny size and reports every figure (timings are not checked here)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+KEYS = ["link_session_ms", "bare_update_ms", "naive_peer_ms", "link_session_ms_10x", "direct_sessions_per_s",
+        "worker1_sessions_per_s", "worker2_sessions_per_s", "worker_rss_mb_start", "worker_rss_mb_end",
+        "rows_total", "chunks_per_session"]
+ROWS = ["link_session / bare UPDATE", "naive peer / link_session", "10x / 1x latency", "1 worker / direct",
+        "pipeline, 2 workers, small sessions", "worker RSS after", "rows in raw_data_objects",
+        "chunks per 60-min session", "pipeline, 1 worker, 60-min sessions"]
+
+
+def test_bench_tiny_prints_every_row_and_writes_the_json(db_env: dict[str, str], tmp_path: Path) -> None:
+    out = tmp_path / "bench.json"
+    result = subprocess.run([sys.executable, "-m", "bench", "--tiny", "--json", str(out)], cwd=ROOT, env=db_env,
+                            capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr
+    for row in ROWS:
+        assert f"| {row}" in result.stdout, f"row {row!r} missing from the table"
+    figures = json.loads(out.read_text())
+    missing = [k for k in KEYS if not isinstance(figures.get(k), (int, float)) or figures[k] <= 0]
+    assert missing == []
