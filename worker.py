@@ -82,10 +82,9 @@ class Worker:
         if claim is None:
             return False
         started = time.monotonic()
-        try:
-            with work.transaction():
-                result = work.execute(queries.PROCESS_JOB, {"msg_id": claim["msg_id"],
-                                                            "max_attempts": self.settings.max_attempts}).fetchone()
+        try:  # one statement in autocommit mode: one transaction, no BEGIN/COMMIT round trips
+            result = work.execute(queries.PROCESS_JOB, {"msg_id": claim["msg_id"],
+                                                        "max_attempts": self.settings.max_attempts}).fetchone()
         except psycopg.Error as exc:
             if work.broken:
                 raise  # reconnect; the message comes back when its visibility timeout ends
