@@ -67,24 +67,40 @@ class Worker:
 
     def _loop(self, work: psycopg.Connection[dict[str, Any]], listen: psycopg.Connection[Any]) -> bool:
         """Handle jobs until told to stop; True when finished for good (stop or idle exit)."""
+        claim = None
         while not self.stop.is_set():
-            if self.run_one(work):
+            claim = claim or self.claim(work)
+            if claim is not None:
+                claim = self.process(work, claim)
                 continue
             if self.settings.exit_when_idle:
                 return True
             for _ in listen.notifies(timeout=self.settings.poll_seconds, stop_after=1):
                 pass
+        if claim is not None:  # stopping with a job claimed ahead: make it visible again at once
+            work.execute(queries.RETRY_LATER, {"msg_id": claim["msg_id"], "delay_seconds": 0})
         return True
 
-    def run_one(self, work: psycopg.Connection[dict[str, Any]]) -> bool:
-        """Claim and process one job; False when the queue had nothing visible."""
-        claim = work.execute(queries.CLAIM_JOB, {"vt_seconds": self.settings.vt_seconds}).fetchone()
-        if claim is None:
-            return False
+    def claim(self, work: psycopg.Connection[dict[str, Any]]) -> dict[str, Any] | None:
+        """Claim the next job in a transaction of its own (autocommit); None when nothing is visible."""
+        return work.execute(queries.CLAIM_JOB, {"vt_seconds": self.settings.vt_seconds}).fetchone()
+
+    def process(self, work: psycopg.Connection[dict[str, Any]], claim: dict[str, Any]) -> dict[str, Any] | None:
+        """Run one claimed job; returns the next job, claimed ahead in the same transaction.
+
+        Claiming ahead keeps the rule that a job's claim (read_ct, vt) is committed before its attempt
+        starts, at one transaction and one round trip per job instead of two. If this job's
+        transaction rolls back, so does the claim ahead: that message simply stays visible.
+        """
         started = time.monotonic()
-        try:  # one statement in autocommit mode: one transaction, no BEGIN/COMMIT round trips
-            result = work.execute(queries.PROCESS_JOB, {"msg_id": claim["msg_id"],
-                                                        "max_attempts": self.settings.max_attempts}).fetchone()
+        params = {"msg_id": claim["msg_id"], "max_attempts": self.settings.max_attempts,
+                  "vt_seconds": self.settings.vt_seconds}
+        try:
+            with work.pipeline(), work.transaction():
+                done = work.execute(queries.PROCESS_JOB, params)
+                ahead = None if self.stop.is_set() else work.execute(queries.CLAIM_JOB, params)
+            result = done.fetchone()
+            next_claim = ahead.fetchone() if ahead is not None else None
         except psycopg.Error as exc:
             if work.broken:
                 raise  # reconnect; the message comes back when its visibility timeout ends
@@ -93,15 +109,14 @@ class Worker:
             level = logging.WARNING if isinstance(exc, RETRYABLE) else logging.ERROR
             log.log(level, "job msg_id=%s session=%r outcome=retry attempt=%s sqlstate=%s error=%r retry_in_s=%s",
                     claim["msg_id"], claim["session_id"], claim["read_ct"], exc.sqlstate, str(exc).strip(), delay)
-            return True
+            return None
         assert result is not None
         self.jobs_done += 1
         log.info("job msg_id=%s session=%r outcome=%s reason=%s converted=%s linked=%s media=%s attempt=%s ms=%.1f",
                  result["msg_id"], result["session_id"], result["outcome"], result["reason"],
                  result["objects_converted"], result["objects_linked"], result["media_linked"],
                  claim["read_ct"], (time.monotonic() - started) * 1000)
-        return True
-
+        return next_claim
 
 def run(settings: Settings, stop: threading.Event | None = None, install_signals: bool = True) -> int:
     """Run settings.concurrency loops until SIGTERM/SIGINT (each finishes its current job); exit code 0."""
