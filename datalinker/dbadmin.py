@@ -18,14 +18,18 @@ log = logging.getLogger(__name__)
 
 
 @contextlib.contextmanager
-def server(prefer_ephemeral: bool = False) -> Iterator[str]:
-    """Admin conninfo of a server: DATABASE_URL if set, else the local one (PG* vars), else a throwaway cluster."""
+def server(prefer_ephemeral: bool = False, postgres_args: str = "") -> Iterator[str]:
+    """Admin conninfo of a server: DATABASE_URL if set, else the local one (PG* vars), else a throwaway cluster.
+
+    postgres_args: extra server options for a throwaway cluster (e.g. "-c shared_buffers=2GB").
+    """
     base = config.conninfo()
     if os.environ.get("DATABASE_URL") or (not prefer_ephemeral and reachable(base)):
         yield base
         return
     log.info("starting a throwaway PostgreSQL cluster (testing.postgresql)")
-    with EphemeralPostgresql() as pg:
+    defaults = EphemeralPostgresql.DEFAULT_SETTINGS["postgres_args"]
+    with EphemeralPostgresql(postgres_args=f"{defaults} {postgres_args}".strip()) as pg:
         yield pg.conninfo("postgres")
 
 
