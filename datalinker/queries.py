@@ -13,7 +13,7 @@ FROM datalinker.process_job(p_msg_id => %(msg_id)s, p_max_attempts => %(max_atte
 """
 
 # After a transient failure: make the message visible again after a short backoff, not the full vt.
-RETRY_LATER = "SELECT pgmq.set_vt('data_linker_queue', %(msg_id)s::bigint, %(delay_seconds)s::integer)"
+RETRY_LATER = "SELECT datalinker.retry_job(p_msg_id => %(msg_id)s, p_delay_seconds => %(delay_seconds)s)"
 
 LISTEN = 'LISTEN "pgmq.q_data_linker_queue.INSERT"'
 

@@ -2,6 +2,7 @@
 CREATE OR REPLACE FUNCTION datalinker.end_session(p_session_id text, p_end_time timestamptz DEFAULT now())
 RETURNS bigint
 LANGUAGE plpgsql
+SECURITY DEFINER
 SET search_path = ''
 AS $$
 DECLARE

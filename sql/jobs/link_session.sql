@@ -3,6 +3,7 @@ CREATE OR REPLACE FUNCTION datalinker.link_session(p_session_id text)
 RETURNS TABLE (session_id text, link_status text, objects_converted integer,
                objects_linked integer, media_linked integer)
 LANGUAGE plpgsql
+SECURITY DEFINER
 SET search_path = ''
 AS $$
 #variable_conflict use_column

@@ -2,6 +2,7 @@
 CREATE OR REPLACE FUNCTION datalinker.enqueue_link(p_session_id text)
 RETURNS bigint
 LANGUAGE plpgsql
+SECURITY DEFINER
 SET search_path = ''
 AS $$
 DECLARE

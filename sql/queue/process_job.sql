@@ -3,6 +3,7 @@ CREATE OR REPLACE FUNCTION datalinker.process_job(p_msg_id bigint, p_max_attempt
 RETURNS TABLE (msg_id bigint, session_id text, outcome text, reason text, link_status text,
                objects_converted integer, objects_linked integer, media_linked integer)
 LANGUAGE plpgsql
+SECURITY DEFINER
 SET search_path = ''
 AS $$
 #variable_conflict use_column

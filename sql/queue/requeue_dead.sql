@@ -2,6 +2,7 @@
 CREATE OR REPLACE FUNCTION datalinker.requeue_dead(p_limit integer DEFAULT 1000)
 RETURNS integer
 LANGUAGE plpgsql
+SECURITY DEFINER
 SET search_path = ''
 AS $$
 DECLARE

@@ -1,0 +1,26 @@
+-- datalinker.grants: who may call what; re-applied after every migrate so new functions start locked down.
+-- Functions that write run as their owner (SECURITY DEFINER, search_path pinned to ''); callers get
+-- EXECUTE on those entry points only and no privileges on the tables or the pgmq queues.
+
+REVOKE ALL ON ALL FUNCTIONS IN SCHEMA datalinker FROM PUBLIC;
+REVOKE ALL ON SCHEMA datalinker FROM PUBLIC;
+GRANT USAGE ON SCHEMA datalinker TO datalinker_worker, datalinker_readonly, datalinker_session_manager;
+
+-- Pure computations: anybody with a role here may use them.
+GRANT EXECUTE ON FUNCTION
+    datalinker.device_to_utc(bigint, timestamptz, double precision, timestamptz),
+    datalinker.device_to_utc_us(bigint, bigint, bigint, bigint, bigint),
+    datalinker.wrap_us(bigint), datalinker.epoch_us(timestamptz), datalinker.from_epoch_us(bigint),
+    datalinker.clock_offset_us(jsonb), datalinker.skew_us(), datalinker.payload_problem(jsonb)
+TO datalinker_worker, datalinker_readonly, datalinker_session_manager;
+
+GRANT EXECUTE ON FUNCTION
+    datalinker.claim_job(integer), datalinker.process_job(bigint, integer),
+    datalinker.retry_job(bigint, integer), datalinker.link_session(text)
+TO datalinker_worker;
+
+GRANT EXECUTE ON FUNCTION datalinker.end_session(text, timestamptz) TO datalinker_session_manager;
+
+GRANT USAGE ON SCHEMA public TO datalinker_readonly, datalinker_worker;
+GRANT SELECT ON public.experiments, public.sessions, public.raw_data_objects, public.images, public.audio_clips
+TO datalinker_readonly;
