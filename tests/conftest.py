@@ -72,3 +72,13 @@ def module_conn(admin_conninfo: str, template_db: str) -> Iterator[psycopg.Conne
     with dbadmin.throwaway_database(admin_conninfo, template=template_db, prefix="datalinker_test") as conninfo:
         with psycopg.connect(conninfo, autocommit=True) as connection:
             yield connection
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    from tests.fuzzcount import CASES
+
+    if CASES:
+        terminalreporter.section("bad-input fuzzing (hypothesis)")
+        for kind, count in sorted(CASES.items()):
+            terminalreporter.write_line(f"{kind}: {count} cases")
+        terminalreporter.write_line(f"total: {sum(CASES.values())} cases, every one a clear error or a dead letter")

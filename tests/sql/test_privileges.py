@@ -1,0 +1,97 @@
+"""Least privilege: each role can do its job through the functions and nothing more."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import psycopg
+import pytest
+
+from tests.helpers import MIN, SEC, T0, add_device_chunk, add_session
+
+
+@contextmanager
+def as_role(conn: psycopg.Connection, role: str) -> Iterator[psycopg.Connection]:
+    """Run statements with exactly the rights of `role` (rolled back afterwards)."""
+    with conn.transaction(force_rollback=True):
+        conn.execute(f"SET LOCAL ROLE {role}")
+        yield conn
+
+
+def refused(conn: psycopg.Connection, statement: str) -> bool:
+    try:
+        with conn.transaction():
+            conn.execute(statement)
+    except psycopg.errors.InsufficientPrivilege:
+        return True
+    return False
+
+
+@pytest.fixture
+def ended_session(conn: psycopg.Connection) -> str:
+    add_session(conn, "s", "u1", T0, None)
+    add_device_chunk(conn, "c", "u1", T0 + MIN, T0 + MIN + SEC)
+    conn.execute("SELECT datalinker.end_session('s', %s)", [T0 + 10 * MIN])
+    return "s"
+
+
+def test_worker_runs_jobs_through_the_functions_only(conn: psycopg.Connection, ended_session: str) -> None:
+    with as_role(conn, "datalinker_worker"):
+        claim = conn.execute("SELECT msg_id FROM datalinker.claim_job(30)").fetchone()
+        assert claim is not None
+        row = conn.execute("SELECT outcome FROM datalinker.process_job(%s)", [claim[0]]).fetchone()
+        assert row == ("completed",)
+        for statement in ["UPDATE public.raw_data_objects SET session_id = NULL",
+                          "DELETE FROM public.sessions",
+                          "INSERT INTO public.experiments (name) VALUES ('x')",
+                          "SELECT * FROM public.raw_data_objects",
+                          "SELECT pgmq.send('event_correction_queue', '{}')",
+                          "SELECT * FROM pgmq.q_data_linker_queue",
+                          "SELECT datalinker.end_session('s', now())",
+                          "SELECT datalinker.requeue_dead()",
+                          "SELECT * FROM datalinker.link_chunks('s')"]:
+            assert refused(conn, statement), f"worker must not: {statement}"
+
+
+def test_readonly_reads_and_is_refused_everything_else(conn: psycopg.Connection, ended_session: str) -> None:
+    with as_role(conn, "datalinker_readonly"):
+        assert conn.execute("SELECT count(*) FROM public.sessions").fetchone() == (1,)
+        assert conn.execute("SELECT count(*) FROM public.raw_data_objects").fetchone() == (1,)
+        assert conn.execute("SELECT datalinker.device_to_utc(5, now(), 1.5, NULL) IS NOT NULL").fetchone() == (True,)
+        for statement in ["SELECT * FROM datalinker.link_session('s')",
+                          "SELECT * FROM datalinker.claim_job(30)",
+                          "UPDATE public.sessions SET link_status = 'failed'",
+                          "SELECT datalinker.end_session('s', now())",
+                          "SELECT * FROM pgmq.q_data_linker_queue"]:
+            assert refused(conn, statement), f"readonly must not: {statement}"
+
+
+def test_session_manager_may_end_sessions_and_read(conn: psycopg.Connection) -> None:
+    add_session(conn, "s", "u1", T0, None)
+    with as_role(conn, "datalinker_session_manager"):
+        assert conn.execute("SELECT datalinker.end_session('s', %s) IS NOT NULL", [T0 + MIN]).fetchone() == (True,)
+        assert conn.execute("SELECT end_time FROM public.sessions").fetchone() == (T0 + MIN,)
+        assert refused(conn, "UPDATE public.sessions SET end_time = NULL")
+        assert refused(conn, "SELECT * FROM datalinker.link_session('s')")
+
+
+def test_public_gets_nothing(conn: psycopg.Connection) -> None:
+    granted = conn.execute(
+        "SELECT p.proname FROM pg_proc p WHERE p.pronamespace = 'datalinker'::regnamespace"
+        " AND has_function_privilege('public', p.oid, 'EXECUTE')").fetchall()
+    assert granted == []
+
+
+def test_no_sql_is_built_from_strings_in_the_product_code() -> None:
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    python = [*root.glob("datalinker/*.py"), root / "worker.py"]
+    for path in python:
+        for n, line in enumerate(path.read_text().splitlines(), 1):
+            assert not re.search(r"execute\(\s*f[\"']", line), f"{path.name}:{n} builds SQL with an f-string"
+            assert not re.search(r"execute\([^)]*[\"']\s*(%|\+)\s*\w", line), f"{path.name}:{n} concatenates SQL"
+    for path in root.glob("sql/**/*.sql"):
+        assert not re.search(r"\bEXECUTE\s+(format|'|\w+\s*\|\|)", path.read_text(), re.I), f"{path} runs dynamic SQL"

@@ -1,0 +1,211 @@
+"""Bad input, fuzzed: every case is a clear error or a dead letter with a reason, and changes no row."""
+
+from __future__ import annotations
+
+import json
+import math
+from datetime import timedelta
+from typing import Any
+
+import psycopg
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from psycopg.types.json import Jsonb
+
+from tests.fuzzcount import CASES
+from tests.helpers import MIN, SEC, T0, add_device_chunk, add_session, snapshot
+from tests.worker.conftest import background_worker, queue_messages, wait_until
+
+FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+# Any character a client can actually send (lone UTF-16 surrogates cannot be encoded at all).
+CHARS = st.characters(blacklist_categories=("Cs",))
+TEXT_NO_NUL = st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00")
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(CHARS),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(CHARS, max_size=8), inner, max_size=3),
+    max_leaves=8)
+session_ids = st.one_of(
+    st.text(alphabet=TEXT_NO_NUL, max_size=40),
+    st.sampled_from(["", " ", "'; DROP TABLE public.sessions; --", "s\\'1", "%", "_", "ß-セッション-🧠",
+                     "x" * 10_000, "$$", "\"quoted\"", "s-1\n"]))
+
+
+@pytest.fixture(scope="module")
+def fuzz_db(module_conn: psycopg.Connection) -> psycopg.Connection:
+    add_session(module_conn, "real", "u1", T0, T0 + 10 * MIN)
+    add_device_chunk(module_conn, "real-chunk", "u1", T0 + MIN, T0 + MIN + SEC)
+    return module_conn
+
+
+def quote_literal(text: str) -> str:
+    """PostgreSQL's quote_literal, to check that the error names the value exactly."""
+    quoted = "'" + text.replace("'", "''").replace("\\", "\\\\") + "'"
+    return "E" + quoted if "\\" in text else quoted
+
+
+def process_next(conn: psycopg.Connection) -> dict[str, Any]:
+    claim = conn.execute("SELECT msg_id FROM datalinker.claim_job(30)").fetchone()
+    assert claim is not None
+    cur = conn.cursor(row_factory=psycopg.rows.dict_row)
+    row = cur.execute("SELECT * FROM datalinker.process_job(%s)", [claim[0]]).fetchone()
+    assert row is not None
+    return row
+
+
+@FUZZ
+@given(payload=json_values)
+def test_any_json_payload_is_dead_lettered_with_a_reason_and_changes_nothing(fuzz_db: psycopg.Connection,
+                                                                            payload: Any) -> None:
+    CASES["queue payloads (JSON)"] += 1
+    before = snapshot(fuzz_db)
+    if "\\u0000" in json.dumps(payload):  # jsonb cannot hold NUL: refused at the door, nothing queued
+        with pytest.raises(psycopg.errors.UntranslatableCharacter, match="cannot be converted to text"):
+            fuzz_db.execute("SELECT pgmq.send('data_linker_queue', %s)", [Jsonb(payload)])
+        assert fuzz_db.execute("SELECT count(*) FROM pgmq.q_data_linker_queue").fetchone() == (0,)
+        return
+    fuzz_db.execute("SELECT pgmq.send('data_linker_queue', %s)", [Jsonb(payload)])
+    row = process_next(fuzz_db)
+    assert row["outcome"] == "dead_lettered"
+    assert row["reason"] in ("bad_payload", "unknown_session")
+    letter = fuzz_db.execute("SELECT message FROM pgmq.pop('data_linker_dead_letter')").fetchone()
+    assert letter is not None and letter[0]["error"], "the dead letter says why"
+    assert snapshot(fuzz_db) == before
+
+
+@FUZZ
+@given(text=st.text(alphabet=TEXT_NO_NUL, max_size=30))
+def test_non_json_payload_is_refused_at_the_door(fuzz_db: psycopg.Connection, text: str) -> None:
+    CASES["queue payloads (raw text)"] += 1
+    try:
+        json.loads(text)
+        return  # valid JSON: covered above
+    except ValueError:
+        pass
+    depth = fuzz_db.execute("SELECT count(*) FROM pgmq.q_data_linker_queue").fetchone()
+    with pytest.raises(psycopg.errors.InvalidTextRepresentation, match="invalid input syntax for type json"):
+        fuzz_db.execute("SELECT pgmq.send('data_linker_queue', %s::text::jsonb)", [text])
+    assert fuzz_db.execute("SELECT count(*) FROM pgmq.q_data_linker_queue").fetchone() == depth
+
+
+@FUZZ
+@given(session_id=session_ids)
+def test_unknown_session_ids_of_any_shape_are_named_in_the_error(fuzz_db: psycopg.Connection, session_id: str) -> None:
+    CASES["session ids"] += 1
+    if session_id == "real":
+        return
+    before = snapshot(fuzz_db)
+    for statement in ("SELECT * FROM datalinker.link_session(%s)", "SELECT datalinker.end_session(%s, now())",
+                      "SELECT datalinker.enqueue_link(%s)"):
+        with pytest.raises(psycopg.Error) as info:
+            fuzz_db.execute(statement, [session_id])
+        assert info.value.sqlstate == "DL001"
+        assert info.value.diag.message_primary == f"unknown session {quote_literal(session_id)}"
+    fuzz_db.execute("SELECT pgmq.send('data_linker_queue', %s)", [Jsonb({"session_id": session_id})])
+    row = process_next(fuzz_db)
+    assert (row["outcome"], row["reason"]) == ("dead_lettered", "bad_payload" if session_id == "" else "unknown_session")
+    fuzz_db.execute("SELECT pgmq.purge_queue('data_linker_dead_letter')")
+    assert snapshot(fuzz_db) == before
+
+
+def test_nul_in_a_session_id_is_a_clear_client_error(fuzz_db: psycopg.Connection) -> None:
+    CASES["session ids"] += 1
+    with pytest.raises(psycopg.DataError, match="NUL"):
+        fuzz_db.execute("SELECT * FROM datalinker.link_session(%s)", ["a\x00b"])
+
+
+@FUZZ
+@given(start=st.one_of(st.none(), st.integers(min_value=-(2**62), max_value=2**62)),
+       end=st.one_of(st.none(), st.integers(min_value=-(2**62), max_value=2**62)))
+def test_device_ticks_outside_32_bits_or_half_missing_are_rejected_by_name(fuzz_db: psycopg.Connection,
+                                                                          start: int | None, end: int | None) -> None:
+    CASES["device ticks"] += 1
+    valid = (start is not None and end is not None and 0 <= start < 2**32 and 0 <= end < 2**32 and start != end)
+    statement = ("INSERT INTO public.raw_data_objects (object_id, user_id, start_time_device, end_time_device,"
+                 " data_type) VALUES ('fuzz-tick', 'u9', %s, %s, 'eeg')")
+    with fuzz_db.transaction(force_rollback=True):
+        if valid:
+            fuzz_db.execute(statement, [start, end])
+        else:
+            with pytest.raises(psycopg.errors.CheckViolation, match="raw_data_objects"):
+                fuzz_db.execute(statement, [start, end])
+    if start is not None and not 0 <= start < 2**32:
+        with pytest.raises(psycopg.errors.NumericValueOutOfRange, match=f"device tick {start} is outside"):
+            fuzz_db.execute("SELECT datalinker.device_to_utc(%s, now(), 0, NULL)", [start])
+
+
+offsets = st.one_of(st.floats(), st.text(alphabet=TEXT_NO_NUL, max_size=10), st.none(), st.integers(min_value=-(10**30), max_value=10**30),
+                    st.sampled_from(["NaN", "Infinity", "-Infinity", "1e400", "-1712345678901.25"]),
+                    st.just("missing"))
+
+
+@FUZZ
+@given(offset=offsets)
+def test_any_clock_offset_gives_completed_or_failed_with_a_reason_never_half_linked(
+        fuzz_db: psycopg.Connection, offset: Any) -> None:
+    CASES["clock offsets"] += 1
+    with fuzz_db.transaction(force_rollback=True):
+        if offset == "missing":
+            info = "{}"
+        elif isinstance(offset, float) and not math.isfinite(offset):
+            info = json.dumps({"offset_ms_avg": str(offset)})  # JSON has no NaN/Infinity: they arrive as strings
+        else:
+            info = json.dumps({"offset_ms_avg": offset})
+        fuzz_db.execute("UPDATE public.sessions SET clock_offset_info = %s::jsonb, link_status = 'pending'"
+                        " WHERE session_id = 'real'", [info])
+        before = snapshot(fuzz_db)["raw_data_objects"]
+        row = fuzz_db.execute("SELECT link_status FROM datalinker.link_session('real')").fetchone()
+        assert row is not None and row[0] in ("completed", "failed")
+        status, error = fuzz_db.execute("SELECT link_status, link_error FROM public.sessions"
+                                        " WHERE session_id = 'real'").fetchone()  # type: ignore[misc]
+        if status == "failed":
+            assert error and error[:5] in ("DL003", "22003"), error
+            assert snapshot(fuzz_db)["raw_data_objects"] == before, "a failed link changes no chunk"
+        else:
+            assert isinstance(offset, (int, float)) and not isinstance(offset, bool)
+
+
+@FUZZ
+@given(delta=st.timedeltas(min_value=timedelta(days=-3650), max_value=timedelta(0)))
+def test_end_not_after_start_is_refused(fuzz_db: psycopg.Connection, delta: Any) -> None:
+    CASES["end times"] += 1
+    with fuzz_db.transaction(force_rollback=True):
+        add_session(fuzz_db, "open", "u2", T0, None)
+        with pytest.raises(psycopg.Error, match="is not after its start time") as info:
+            fuzz_db.execute("SELECT datalinker.end_session('open', %s)", [T0 + delta])
+        assert info.value.sqlstate == "DL004"
+    with fuzz_db.transaction(force_rollback=True):
+        with pytest.raises(psycopg.errors.CheckViolation, match="sessions_end_after_start"):
+            add_session(fuzz_db, "direct", "u2", T0, T0 + delta)
+
+
+def test_null_and_duplicate_keys_are_refused(fuzz_db: psycopg.Connection) -> None:
+    CASES["keys"] += 4
+    cases = [("INSERT INTO public.sessions (session_id, user_id, start_time) VALUES (NULL, 'u', now())",
+              psycopg.errors.NotNullViolation),
+             ("INSERT INTO public.sessions (session_id, user_id, start_time) VALUES ('real', 'u', now())",
+              psycopg.errors.UniqueViolation),
+             ("INSERT INTO public.raw_data_objects (object_id, user_id, start_time_device, end_time_device, data_type)"
+              " VALUES ('real-chunk', 'u1', 1, 2, 'eeg')", psycopg.errors.UniqueViolation),
+             ("INSERT INTO public.raw_data_objects (object_id, user_id, data_type) VALUES ('no-times', 'u1', 'eeg')",
+              psycopg.errors.CheckViolation)]
+    for statement, error in cases:
+        with pytest.raises(error):
+            fuzz_db.execute(statement)
+
+
+def test_worker_stays_alive_through_a_storm_of_bad_payloads(db: str, conn: psycopg.Connection) -> None:
+    add_session(conn, "good", "u1", T0, None)
+    shapes = [lambda i: i, lambda i: str(i), lambda i: [i], lambda i: {"session_id": i}, lambda i: {"sid": f"s{i}"},
+              lambda i: {"session_id": f"ghost-{i}"}, lambda i: {"session_id": [f"s{i}"]}, lambda i: None]
+    bad = [shape(i) for i in range(8) for shape in shapes] + [{"session_id": "x" * 5000}, {"session_id": ""}]
+    CASES["queue payloads (through the worker)"] += len(bad)
+    with background_worker(db):
+        for payload in bad:
+            conn.execute("SELECT pgmq.send('data_linker_queue', %s)", [Jsonb(payload)])
+        conn.execute("SELECT datalinker.end_session('good', %s)", [T0 + MIN])
+        wait_until(lambda: queue_messages(conn, "event_correction_queue") == [{"session_id": "good"}],
+                   what="the good job behind the bad ones")
+    assert conn.execute("SELECT count(*) FROM pgmq.q_data_linker_dead_letter").fetchone() == (len(bad),)
