@@ -1,4 +1,7 @@
--- datalinker.require_clock_offset: raises DL003 when the session has device-time chunks to convert but no usable clock_offset_info.offset_ms_avg.
+-- datalinker.require_clock_offset: raises DL003 when the session has no usable clock_offset_info.offset_ms_avg but there are device-time chunks that could be its own.
+-- "Could be its own": pending device chunks in its receipt window that no other session of the user
+-- (with a usable offset) converts into its range. Chunks of a neighbouring legacy session do not count,
+-- so a new-device session next to a legacy one links normally.
 CREATE OR REPLACE FUNCTION datalinker.require_clock_offset(p_session_id text)
 RETURNS void
 LANGUAGE plpgsql STABLE
@@ -6,17 +9,35 @@ SET search_path = ''
 AS $$
 DECLARE
     v_session public.sessions%ROWTYPE;
+    v_orphans bigint;
 BEGIN
     SELECT * INTO v_session FROM public.sessions s WHERE s.session_id = p_session_id;
-    IF datalinker.clock_offset_us(v_session.clock_offset_info) IS NULL
-       AND EXISTS (SELECT 1 FROM datalinker.pending_device_chunks(v_session.user_id, v_session.start_time, v_session.end_time))
-    THEN
-        RAISE EXCEPTION 'session % has device-time chunks to convert but clock_offset_info has no numeric offset_ms_avg (clock_offset_info = %)',
-            p_session_id, coalesce(v_session.clock_offset_info::text, 'NULL')
+    IF datalinker.clock_offset_us(v_session.clock_offset_info) IS NOT NULL THEN
+        RETURN;
+    END IF;
+    SELECT count(*) INTO v_orphans
+    FROM datalinker.pending_device_chunks(v_session.user_id, v_session.start_time, v_session.end_time) d
+    WHERE NOT EXISTS (
+        SELECT 1
+        FROM public.sessions o
+        CROSS JOIN LATERAL (
+            SELECT datalinker.device_to_utc_us(d.start_time_device, datalinker.epoch_us(o.start_time),
+                       datalinker.clock_offset_us(o.clock_offset_info), datalinker.epoch_us(d.created_at),
+                       datalinker.skew_us()) AS start_us) x
+        WHERE o.user_id = v_session.user_id
+          AND o.session_id <> p_session_id
+          AND datalinker.clock_offset_us(o.clock_offset_info) IS NOT NULL
+          AND o.start_time < v_session.end_time + interval '8589934592 microseconds'
+          AND (o.end_time IS NULL OR o.end_time > v_session.start_time - interval '8589934592 microseconds')
+          AND x.start_us < coalesce(datalinker.epoch_us(o.end_time), 9223372036854775807)
+          AND x.start_us + datalinker.wrap_us(d.end_time_device - d.start_time_device) > datalinker.epoch_us(o.start_time));
+    IF v_orphans > 0 THEN
+        RAISE EXCEPTION 'session % has % device-time chunk(s) to convert but clock_offset_info has no numeric offset_ms_avg (clock_offset_info = %)',
+            p_session_id, v_orphans, coalesce(v_session.clock_offset_info::text, 'NULL')
             USING ERRCODE = 'DL003';
     END IF;
 END;
 $$;
 
 COMMENT ON FUNCTION datalinker.require_clock_offset(text) IS
-    'require_clock_offset(p_session_id text): raises SQLSTATE DL003 if the session has device-time chunks waiting but no numeric clock_offset_info.offset_ms_avg.';
+    'require_clock_offset(p_session_id text): raises SQLSTATE DL003 if the session has no numeric clock_offset_info.offset_ms_avg while device-time chunks no other session of the user takes wait in its window.';

@@ -33,7 +33,7 @@ SELECT throws_ok($$SELECT * FROM datalinker.link_session('nope')$$, 'DL001', 'un
 SELECT throws_ok($$SELECT * FROM datalinker.link_session('tap-running')$$, 'DL002',
                  'session ''tap-running'' has not ended (end_time is NULL)', 'running session');
 SELECT is((SELECT link_status::text FROM datalinker.link_session('tap-no-offset')), 'failed', 'no offset: failed, no raise');
-SELECT matches(link_error, '^DL003: session tap-no-offset has device-time chunks', 'link_error says why')
+SELECT matches(link_error, '^DL003: session tap-no-offset has 1 device-time chunk', 'link_error says why')
 FROM public.sessions WHERE session_id = 'tap-no-offset';
 
 SELECT * FROM finish();

@@ -5,7 +5,7 @@ from __future__ import annotations
 import psycopg
 import pytest
 
-from tests.helpers import (MIN, SEC, T0, add_device_chunk, add_experiment, add_session, add_utc_chunk, link,
+from tests.helpers import (MIN, SEC, T0, add_device_chunk, add_experiment, add_session, add_utc_chunk, chunk, link,
                            session, snapshot)
 
 
@@ -98,8 +98,20 @@ def test_device_chunks_without_usable_offset_fail_the_session_saying_so(
     assert link(conn, "s")["link_status"] == "failed"
 
     error = session(conn, "s")["link_error"]
-    assert error.startswith("DL003: session s has device-time chunks") and "offset_ms_avg" in error
+    assert error.startswith("DL003: session s has 1 device-time chunk(s) to convert") and "offset_ms_avg" in error
     assert snapshot(conn)["raw_data_objects"] == before
+
+
+def test_new_device_session_next_to_a_legacy_session_links_normally(conn: psycopg.Connection) -> None:
+    # The user switched devices: the calibration ran on a legacy device, the main session on a new one.
+    add_session(conn, "calib", "u1", T0, T0 + 5 * MIN, session_type="calibration")
+    add_device_chunk(conn, "calib-chunk", "u1", T0 + MIN, T0 + MIN + SEC)
+    add_session(conn, "main", "u1", T0 + 10 * MIN, T0 + 40 * MIN, offset_ms=None)
+    add_utc_chunk(conn, "main-chunk", "u1", T0 + 11 * MIN, T0 + 11 * MIN + SEC, session_id="main")
+
+    assert link(conn, "main")["link_status"] == "completed"
+    assert chunk(conn, "calib-chunk")["session_id"] is None, "left for its own session"
+    assert link(conn, "calib")["objects_converted"] == 1
 
 
 def test_missing_offset_is_fine_when_there_is_nothing_to_convert(conn: psycopg.Connection) -> None:
