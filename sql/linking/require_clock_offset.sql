@@ -1,4 +1,4 @@
--- datalinker.require_clock_offset: raises DL003 when the session has no usable clock_offset_info.offset_ms_avg but there are device-time chunks that could be its own.
+-- datalinker.require_clock_offset: raises DL006 for malformed clock measurements, DL003 when the session has no usable clock_offset_info but there are device-time chunks that could be its own.
 -- "Could be its own": pending device chunks in its receipt window that no other session of the user
 -- (with a usable offset) converts into its range. Chunks of a neighbouring legacy session do not count,
 -- so a new-device session next to a legacy one links normally.
@@ -12,21 +12,21 @@ DECLARE
     v_orphans bigint;
 BEGIN
     SELECT * INTO v_session FROM public.sessions s WHERE s.session_id = p_session_id;
-    IF datalinker.clock_offset_us(v_session.clock_offset_info) IS NOT NULL THEN
-        RETURN;
+    IF EXISTS (SELECT 1 FROM datalinker.clock_model(v_session.clock_offset_info, true)) THEN
+        RETURN;  -- a usable clock (malformed measurements have raised DL006 just now)
     END IF;
     SELECT count(*) INTO v_orphans
     FROM datalinker.pending_device_chunks(v_session.user_id, v_session.start_time, v_session.end_time) d
     WHERE NOT EXISTS (
         SELECT 1
         FROM public.sessions o
+        CROSS JOIN LATERAL datalinker.clock_model(o.clock_offset_info, false) m
         CROSS JOIN LATERAL (
-            SELECT datalinker.device_to_utc_us(d.start_time_device, datalinker.epoch_us(o.start_time),
-                       datalinker.clock_offset_us(o.clock_offset_info), datalinker.epoch_us(d.created_at),
-                       datalinker.skew_us()) AS start_us) x
+            SELECT datalinker.device_to_utc_model_us(d.start_time_device, d.start_time_device,
+                       datalinker.epoch_us(o.start_time), datalinker.epoch_us(d.created_at), datalinker.skew_us(),
+                       m.mean_offset_us, m.mean_at_us, m.slope) AS start_us) x
         WHERE o.user_id = v_session.user_id
           AND o.session_id <> p_session_id
-          AND datalinker.clock_offset_us(o.clock_offset_info) IS NOT NULL
           AND o.start_time < v_session.end_time + interval '8589934592 microseconds'
           AND (o.end_time IS NULL OR o.end_time > v_session.start_time - interval '8589934592 microseconds')
           AND x.start_us < coalesce(datalinker.epoch_us(o.end_time), 9223372036854775807)
