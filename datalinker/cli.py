@@ -73,6 +73,13 @@ def cmd_status(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_doctor(args: argparse.Namespace) -> int:
+    with connect() as conn:
+        rows = conn.execute(queries.DOCTOR, {"hours": args.hours, "max_queue_age": args.max_queue_age}).fetchall()
+    print_table(rows)
+    return EXIT_OK if all(r["status"] == "ok" for r in rows) else EXIT_JOB_FAILED
+
+
 def cmd_worker(args: argparse.Namespace) -> int:
     import worker
 
@@ -108,6 +115,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--limit", type=int, default=1000)
     p.set_defaults(func=cmd_requeue_dead)
     sub.add_parser("status", help="sessions per link_status, queue depths and ages").set_defaults(func=cmd_status)
+    p = sub.add_parser("doctor", help="health checks: old unlinked chunks, stuck/failed sessions, dead letters, queue age")
+    p.add_argument("--hours", type=int, default=24, help="unlinked chunks older than this are reported (default 24)")
+    p.add_argument("--max-queue-age", type=int, default=600, help="oldest queued job allowed, seconds (default 600)")
+    p.set_defaults(func=cmd_doctor)
     p = sub.add_parser("worker", help="run the worker daemon (SIGTERM/SIGINT: finish the job, exit 0)")
     worker.add_arguments(p)
     p.set_defaults(func=cmd_worker)

@@ -35,3 +35,8 @@ SELECT m.queue_name, m.queue_length, m.queue_visible_length, m.oldest_msg_age_se
 FROM pgmq.metrics_all() m
 ORDER BY m.queue_name
 """
+
+DOCTOR = """
+SELECT check_name, status, count, detail
+FROM datalinker.doctor(p_unlinked_hours => %(hours)s, p_max_queue_age_seconds => %(max_queue_age)s)
+"""

@@ -7,7 +7,7 @@ from typing import Any
 
 SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
 # Applied in this order, files by name inside each folder.
-SQL_FOLDERS = ("conversion", "linking", "media", "jobs", "queue", "views", "privileges")
+SQL_FOLDERS = ("conversion", "linking", "media", "jobs", "queue", "readers", "privileges")
 
 
 def sql_files() -> list[Path]:

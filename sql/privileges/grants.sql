@@ -24,3 +24,8 @@ GRANT EXECUTE ON FUNCTION datalinker.end_session(text, timestamptz) TO datalinke
 GRANT USAGE ON SCHEMA public TO datalinker_readonly, datalinker_worker;
 GRANT SELECT ON public.experiments, public.sessions, public.raw_data_objects, public.images, public.audio_clips
 TO datalinker_readonly;
+
+-- Readers' queries and the health check.
+GRANT EXECUTE ON FUNCTION datalinker.calibration_sessions(text, uuid), datalinker.session_objects(text),
+    datalinker.doctor(integer, integer)
+TO datalinker_readonly;

@@ -1,0 +1,44 @@
+-- datalinker.doctor: health checks for operators — old unlinked chunks, sessions stuck in processing, failed sessions, dead letters, queue age.
+CREATE OR REPLACE FUNCTION datalinker.doctor(p_unlinked_hours integer DEFAULT 24, p_max_queue_age_seconds integer DEFAULT 600)
+RETURNS TABLE (check_name text, status text, count bigint, detail text)
+LANGUAGE sql STABLE
+SECURITY DEFINER
+SET search_path = ''
+AS $$
+    WITH unlinked AS (
+        SELECT count(*) AS n, min(r.created_at) AS oldest
+        FROM public.raw_data_objects r
+        WHERE r.session_id IS NULL AND r.created_at < now() - p_unlinked_hours * interval '1 hour'
+    ),
+    stuck AS (  -- processing, but no job for it in flight: its worker died and the job is gone
+        SELECT count(*) AS n, string_agg(s.session_id, ', ' ORDER BY s.session_id) AS ids
+        FROM public.sessions s
+        WHERE s.link_status = 'processing'
+          AND NOT EXISTS (SELECT 1 FROM pgmq.q_data_linker_queue q WHERE q.message ->> 'session_id' = s.session_id)
+    ),
+    failed AS (
+        SELECT count(*) AS n, min(s.link_error) AS example FROM public.sessions s WHERE s.link_status = 'failed'
+    ),
+    dead AS (
+        SELECT count(*) AS n, min(d.enqueued_at) AS oldest FROM pgmq.q_data_linker_dead_letter d
+    ),
+    queue AS (
+        SELECT count(*) AS n, extract(epoch FROM now() - min(q.enqueued_at))::bigint AS age_s
+        FROM pgmq.q_data_linker_queue q
+    )
+    SELECT 'unlinked chunks older than ' || p_unlinked_hours || ' h', CASE WHEN n = 0 THEN 'ok' ELSE 'warn' END, n,
+           CASE WHEN n > 0 THEN 'oldest received ' || oldest::text END FROM unlinked
+    UNION ALL
+    SELECT 'sessions stuck in processing', CASE WHEN n = 0 THEN 'ok' ELSE 'warn' END, n, left(ids, 200) FROM stuck
+    UNION ALL
+    SELECT 'failed sessions', CASE WHEN n = 0 THEN 'ok' ELSE 'warn' END, n, left(example, 200) FROM failed
+    UNION ALL
+    SELECT 'dead letters', CASE WHEN n = 0 THEN 'ok' ELSE 'warn' END, n,
+           CASE WHEN n > 0 THEN 'oldest ' || oldest::text || '; fix, then datalinker requeue-dead' END FROM dead
+    UNION ALL
+    SELECT 'data_linker_queue age', CASE WHEN coalesce(age_s, 0) <= p_max_queue_age_seconds THEN 'ok' ELSE 'warn' END,
+           n, CASE WHEN n > 0 THEN 'oldest message ' || age_s || ' s old' END FROM queue
+$$;
+
+COMMENT ON FUNCTION datalinker.doctor(integer, integer) IS
+    'doctor(p_unlinked_hours int DEFAULT 24, p_max_queue_age_seconds int DEFAULT 600) -> TABLE(check_name, status, count, detail): ok/warn per check. Example: SELECT * FROM datalinker.doctor();';
