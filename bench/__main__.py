@@ -256,6 +256,26 @@ def settle(conn: psycopg.Connection) -> None:
     conn.execute("CHECKPOINT")
 
 
+def workers_scan(sessions: int, max_workers: int = 4) -> dict[str, float]:
+    """Pipeline throughput of small and 15-min sessions with 1..max_workers worker processes."""
+    results: dict[str, float] = {}
+    with dbadmin.server(prefer_ephemeral=not os.environ.get("DATABASE_URL"),
+                        postgres_args="-c shared_buffers=1GB -c autovacuum=off") as admin, \
+            dbadmin.throwaway_database(admin, prefix="datalinker_bench") as conninfo:
+        migrate(conninfo)
+        with psycopg.connect(conninfo, autocommit=True) as conn:
+            for n in range(1, max_workers + 1):
+                say(f"{n} worker(s)")
+                workload.make_sessions(conn, f"w{n}s-", sessions, minutes=0.5, users=50, ended=False,
+                                       new_device_every=5, images=1)
+                workload.make_sessions(conn, f"w{n}l-", max(4, sessions // 40), minutes=15, users=20, ended=False,
+                                       day=workload.DAY.replace(day=10 + n))
+                settle(conn)
+                results[f"workers{n}_small_sessions_per_s"] = pipeline(conn, conninfo, f"w{n}s-", n, 0.5)
+                results[f"workers{n}_15min_sessions_per_s"] = pipeline(conn, conninfo, f"w{n}l-", n, 15)
+    return results
+
+
 def say(message: str) -> None:
     print(f"# {message}", file=sys.stderr, flush=True)
 
@@ -297,7 +317,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--background", type=int, help="background rows at 1x (default 500,000)")
     parser.add_argument("--json", type=Path, help="also write the figures as JSON here")
     parser.add_argument("--explain", action="store_true", help="print EXPLAIN (ANALYZE, BUFFERS) of the linker")
+    parser.add_argument("--workers-scan", action="store_true",
+                        help="only measure pipeline throughput with 1 to 4 worker processes")
     args = parser.parse_args(argv)
+    if args.workers_scan:
+        scan = workers_scan(sessions={"tiny": 20, "quick": 200}.get(args.size or "", 600))
+        print("| workers | small sessions/s (60 chunks) | 15-min sessions/s (1,800 chunks) |")
+        print("|---:|---:|---:|")
+        for n in range(1, 5):
+            print(f"| {n} | {scan[f'workers{n}_small_sessions_per_s']:,.0f} | {scan[f'workers{n}_15min_sessions_per_s']:,.1f} |")
+        if args.json:
+            args.json.write_text(json.dumps(scan, indent=2, sort_keys=True) + "\n")
+        return 0
     size = SIZES[args.size or "default"]
     if args.background:
         size = Size(**{**size.__dict__, "background": args.background})

@@ -72,3 +72,10 @@ def test_functions_with_sql_statements_pin_their_search_path(conn: psycopg.Conne
         " AND p.proconfig IS NULL AND (p.prolang = (SELECT oid FROM pg_language WHERE lanname = 'plpgsql') OR p.prosrc ~* '\\m(update|insert|delete)\\M')"
         ).fetchall()
     assert unpinned == []
+
+
+def test_linker_functions_never_jit_compile(conn: psycopg.Connection) -> None:
+    # JIT once cost ~1.1 s per call of a 3 ms query (inflated estimates crossed jit_above_cost).
+    rows = dict(conn.execute("SELECT proname, proconfig FROM pg_proc WHERE pronamespace = 'datalinker'::regnamespace"
+                             " AND proname IN ('link_session', 'session_chunks')").fetchall())
+    assert all("jit=off" in (config or []) for config in rows.values()) and len(rows) == 2
