@@ -8,8 +8,6 @@ LANGUAGE plpgsql STABLE
 -- A session owns a sliver of the table: tell the planner so, and link_chunks joins by primary key
 -- (with the default estimate of 1000 it hash-joined the whole unlinked backlog).
 ROWS 50
--- Plan for the actual session every time: data per user is skewed and planning costs < 1 ms.
-SET plan_cache_mode = force_custom_plan
 -- A per-session query of milliseconds: JIT compilation (~1 s) never pays off here.
 SET jit = off
 SET search_path = ''
