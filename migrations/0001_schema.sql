@@ -22,12 +22,17 @@ CREATE TABLE public.sessions (
     start_time                 timestamptz NOT NULL,
     end_time                   timestamptz,
     session_type               varchar CHECK (session_type IN ('calibration', 'main')),
-    calibration_for_session_id varchar REFERENCES public.sessions (session_id),
+    calibration_for_session_id varchar,
     clock_offset_info          jsonb,
     link_status                varchar NOT NULL DEFAULT 'pending'
                                CHECK (link_status IN ('pending', 'processing', 'completed', 'failed')),
     link_error                 text,
     linked_at                  timestamptz,
+    -- Every reference to a session carries the user too: no cross-user reference, and the tables can be
+    -- co-located by user_id (docs/scaling.md).
+    CONSTRAINT sessions_user_session_key UNIQUE (user_id, session_id),
+    CONSTRAINT sessions_calibration_for_fkey FOREIGN KEY (user_id, calibration_for_session_id)
+        REFERENCES public.sessions (user_id, session_id),
     CONSTRAINT sessions_end_after_start CHECK (end_time > start_time),
     CONSTRAINT sessions_calibration_target_only_for_calibration
         CHECK (calibration_for_session_id IS NULL OR session_type = 'calibration'),
@@ -38,7 +43,7 @@ CREATE TABLE public.sessions (
 CREATE TABLE public.raw_data_objects (
     object_id         varchar PRIMARY KEY CHECK (object_id <> ''),
     user_id           varchar NOT NULL,
-    session_id        varchar REFERENCES public.sessions (session_id),
+    session_id        varchar,
     start_time        timestamptz,
     end_time          timestamptz,
     start_time_device bigint CHECK (start_time_device >= 0 AND start_time_device < 4294967296),
@@ -50,28 +55,33 @@ CREATE TABLE public.raw_data_objects (
     CONSTRAINT raw_data_objects_has_times CHECK (start_time IS NOT NULL OR start_time_device IS NOT NULL),
     CONSTRAINT raw_data_objects_utc_positive CHECK (end_time > start_time),
     CONSTRAINT raw_data_objects_device_positive CHECK (end_time_device <> start_time_device),
-    CONSTRAINT raw_data_objects_linked_has_utc CHECK (session_id IS NULL OR start_time IS NOT NULL)
+    CONSTRAINT raw_data_objects_linked_has_utc CHECK (session_id IS NULL OR start_time IS NOT NULL),
+    CONSTRAINT raw_data_objects_session_fkey FOREIGN KEY (user_id, session_id)
+        REFERENCES public.sessions (user_id, session_id)
 );
 
 CREATE TABLE public.images (
     image_id      uuid PRIMARY KEY DEFAULT gen_random_uuid(),
     object_id     varchar NOT NULL UNIQUE,
     user_id       varchar NOT NULL,
-    session_id    varchar NOT NULL REFERENCES public.sessions (session_id),
+    session_id    varchar NOT NULL,
     experiment_id uuid REFERENCES public.experiments (experiment_id),
     captured_at   timestamptz NOT NULL,
-    created_at    timestamptz NOT NULL DEFAULT now()
+    created_at    timestamptz NOT NULL DEFAULT now(),
+    CONSTRAINT images_session_fkey FOREIGN KEY (user_id, session_id) REFERENCES public.sessions (user_id, session_id)
 );
 
 CREATE TABLE public.audio_clips (
     audio_clip_id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
     object_id     varchar NOT NULL UNIQUE,
     user_id       varchar NOT NULL,
-    session_id    varchar NOT NULL REFERENCES public.sessions (session_id),
+    session_id    varchar NOT NULL,
     experiment_id uuid REFERENCES public.experiments (experiment_id),
     captured_at   timestamptz NOT NULL,
     duration_ms   integer CHECK (duration_ms > 0),
-    created_at    timestamptz NOT NULL DEFAULT now()
+    created_at    timestamptz NOT NULL DEFAULT now(),
+    CONSTRAINT audio_clips_session_fkey FOREIGN KEY (user_id, session_id)
+        REFERENCES public.sessions (user_id, session_id)
 );
 
 -- Linker: the sessions of one user near a time (owner rule, DESIGN §3).

@@ -12,7 +12,8 @@ SELECT col_not_null('public', 'sessions', 'link_status', 'link_status is never N
 SELECT has_column('public', 'sessions', c, 'sessions.' || c) FROM unnest(ARRAY['link_error', 'linked_at', 'calibration_for_session_id']) c;
 SELECT col_type_is('public', 'raw_data_objects', 'start_time_device', 'bigint', 'device ticks are bigint');
 SELECT col_is_null('public', 'raw_data_objects', 'session_id', 'raw_data_objects.session_id is nullable');
-SELECT fk_ok('public', 'raw_data_objects', 'session_id', 'public', 'sessions', 'session_id');
+SELECT fk_ok('public', 'raw_data_objects', ARRAY['user_id', 'session_id'], 'public', 'sessions', ARRAY['user_id', 'session_id'],
+             'a chunk references a session of its own user');
 SELECT fk_ok('public', 'images', 'experiment_id', 'public', 'experiments', 'experiment_id');
 
 SELECT has_index('public', 'raw_data_objects', 'raw_data_objects_user_range_idx', 'GiST on (user_id, tstzrange)');

@@ -182,7 +182,7 @@ def test_end_not_after_start_is_refused(fuzz_db: psycopg.Connection, delta: Any)
 
 
 def test_null_and_duplicate_keys_are_refused(fuzz_db: psycopg.Connection) -> None:
-    CASES["keys"] += 4
+    CASES["keys"] += 6
     cases = [("INSERT INTO public.sessions (session_id, user_id, start_time) VALUES (NULL, 'u', now())",
               psycopg.errors.NotNullViolation),
              ("INSERT INTO public.sessions (session_id, user_id, start_time) VALUES ('real', 'u', now())",
@@ -190,7 +190,13 @@ def test_null_and_duplicate_keys_are_refused(fuzz_db: psycopg.Connection) -> Non
              ("INSERT INTO public.raw_data_objects (object_id, user_id, start_time_device, end_time_device, data_type)"
               " VALUES ('real-chunk', 'u1', 1, 2, 'eeg')", psycopg.errors.UniqueViolation),
              ("INSERT INTO public.raw_data_objects (object_id, user_id, data_type) VALUES ('no-times', 'u1', 'eeg')",
-              psycopg.errors.CheckViolation)]
+              psycopg.errors.CheckViolation),
+             # a chunk or an image can only belong to a session of its own user
+             ("INSERT INTO public.raw_data_objects (object_id, user_id, session_id, start_time, end_time, data_type)"
+              " VALUES ('other-users', 'u9', 'real', now(), now() + interval '1 s', 'eeg')",
+              psycopg.errors.ForeignKeyViolation),
+             ("INSERT INTO public.images (object_id, user_id, session_id, captured_at) VALUES ('img', 'u9', 'real', now())",
+              psycopg.errors.ForeignKeyViolation)]
     for statement, error in cases:
         with pytest.raises(error):
             fuzz_db.execute(statement)
