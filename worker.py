@@ -118,6 +118,7 @@ class Worker:
                  claim["read_ct"], (time.monotonic() - started) * 1000)
         return next_claim
 
+
 def run(settings: Settings, stop: threading.Event | None = None, install_signals: bool = True) -> int:
     """Run settings.concurrency loops until SIGTERM/SIGINT (each finishes its current job); exit code 0."""
     stop = stop or threading.Event()

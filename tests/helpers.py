@@ -126,7 +126,7 @@ def snapshot(conn: psycopg.Connection) -> dict[str, list[tuple[Any, ...]]]:
 
 def when_device_shows(tick: int, not_before: datetime, offset_ms: float | Decimal | str = -1_712_345_678_901.25) -> datetime:
     """The first UTC time at or after `not_before` at which the device shows `tick`."""
-    from tests.reference import P, epoch_us
+    from tests.reference import P
 
     off = offset_us(offset_ms if not isinstance(offset_ms, str) else Decimal(offset_ms))
     delta = (tick - device_tick(not_before, off)) % P
