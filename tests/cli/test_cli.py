@@ -48,3 +48,31 @@ def test_unreachable_database_exits_4(db_env: dict[str, str]) -> None:
 
 def test_bad_arguments_exit_2(db_env: dict[str, str]) -> None:
     assert run_cli(db_env, "link").returncode == 2
+
+
+def test_end_session_enqueue_requeue_and_status(conn: psycopg.Connection, db_env: dict[str, str]) -> None:
+    add_session(conn, "s-1", "u1", T0, None)
+    ended = run_cli(db_env, "end-session", "s-1", (T0 + 10 * MIN).isoformat())
+    assert ended.returncode == 0 and "link job queued as msg_id" in ended.stdout
+    again = run_cli(db_env, "end-session", "s-1", (T0 + 10 * MIN).isoformat())
+    assert again.returncode == 0 and "already ended at that time" in again.stdout
+    other = run_cli(db_env, "end-session", "s-1", (T0 + 20 * MIN).isoformat())
+    assert other.returncode == 3 and "DL005" in other.stderr
+
+    assert run_cli(db_env, "enqueue", "s-1").returncode == 0
+    missing = run_cli(db_env, "enqueue", "ghost")
+    assert missing.returncode == 3 and "unknown session 'ghost'" in missing.stderr
+
+    conn.execute("""SELECT pgmq.send('data_linker_queue', '{"bad": true}')""")
+    status = run_cli(db_env, "status")
+    assert status.returncode == 0
+    lines = status.stdout.splitlines()
+    assert any(line.split()[:2] == ["pending", "1"] for line in lines), status.stdout
+    queue = next(line for line in lines if line.startswith("data_linker_queue"))
+    assert queue.split()[1] == "3", "three jobs queued (end-session, enqueue, bad payload)"
+
+    for _ in range(3):
+        conn.execute("SELECT outcome FROM datalinker.process_job((SELECT msg_id FROM datalinker.claim_job(30)))")
+    conn.execute("SELECT pgmq.send('data_linker_dead_letter', %s::jsonb)", ['{"payload": {"session_id": "s-1"}}'])
+    requeued = run_cli(db_env, "requeue-dead")
+    assert requeued.returncode == 0 and requeued.stdout.strip() == "requeued 2 dead letter(s)"
