@@ -104,7 +104,7 @@ def test_dba_and_worker_linking_the_same_session_are_both_safe(db: str, conn: ps
 
 
 def kill_trials(db_env: dict[str, str], conn: psycopg.Connection, tmp_path: Path, trials: int) -> None:
-    jobs = make_jobs(conn, 40 + 5 * trials, users=25)
+    jobs = make_jobs(conn, 40 + 8 * trials, users=25)  # more than 20 short-lived workers can finish
     slow_jobs(conn, 0.2)
     rng = random.Random(20261123)
     log = tmp_path / "workers.log"
