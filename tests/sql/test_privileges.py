@@ -95,3 +95,29 @@ def test_no_sql_is_built_from_strings_in_the_product_code() -> None:
             assert not re.search(r"execute\([^)]*[\"']\s*(%|\+)\s*\w", line), f"{path.name}:{n} concatenates SQL"
     for path in root.glob("sql/**/*.sql"):
         assert not re.search(r"\bEXECUTE\s+(format|'|\w+\s*\|\|)", path.read_text(), re.I), f"{path} runs dynamic SQL"
+
+
+def test_the_real_worker_runs_as_a_login_role_with_only_worker_rights(conn: psycopg.Connection, ended_session: str,
+                                                                      db_env: dict[str, str]) -> None:
+    import subprocess
+    import sys
+    import uuid
+    from pathlib import Path
+
+    from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+    login = f"dl_worker_{uuid.uuid4().hex[:8]}"
+    conn.execute(f"CREATE ROLE {login} LOGIN IN ROLE datalinker_worker")
+    try:
+        as_worker = make_conninfo(**{**conninfo_to_dict(db_env["DATABASE_URL"]), "user": login})
+        with psycopg.connect(as_worker, autocommit=True) as worker_conn:
+            assert worker_conn.execute("SELECT current_user").fetchone() == (login,)
+            assert refused(worker_conn, "UPDATE public.raw_data_objects SET session_id = NULL")
+        root = Path(__file__).resolve().parents[2]
+        result = subprocess.run([sys.executable, "worker.py", "--exit-when-idle"], cwd=root, capture_output=True,
+                                text=True, timeout=60, env={**db_env, "DATABASE_URL": as_worker})
+        assert result.returncode == 0, result.stderr
+        assert "outcome=completed" in result.stderr
+        assert conn.execute("SELECT link_status FROM public.sessions WHERE session_id = 's'").fetchone() == ("completed",)
+    finally:
+        conn.execute(f"DROP ROLE {login}")
