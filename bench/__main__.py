@@ -98,10 +98,14 @@ def explain(conn: psycopg.Connection, sid: str) -> str:
         conn.execute("SET LOCAL auto_explain.log_buffers = on")
         conn.execute("SET LOCAL auto_explain.log_level = notice")
         notices: list[str] = []
-        conn.add_notice_handler(lambda d: notices.append(d.message_primary or ""))
+
+        def collect(diag: psycopg.errors.Diagnostic) -> None:
+            notices.append(diag.message_primary or "")
+
+        conn.add_notice_handler(collect)
         conn.execute("SELECT * FROM datalinker.link_session(%s)", [sid]).fetchall()
-        conn.remove_notice_handler(conn._notice_handlers[-1])  # noqa: SLF001
-    inner = [n for n in notices if "public.raw_data_objects" in n.split("plan:")[0] + n[:400]]
+        conn.remove_notice_handler(collect)
+    inner = [n for n in notices if "public.raw_data_objects" in n]
     return plan + "\n\n-- nested statements of link_session (auto_explain):\n" + "\n\n".join(inner)
 
 
@@ -212,7 +216,7 @@ def run(size: Size, show_explain: bool) -> tuple[dict[str, float], str]:
             results["chunks_per_session"] = chunks / (size.sessions + 1)
             results["rows_total"] = conn.execute("SELECT count(*) FROM public.raw_data_objects").fetchone()[0]  # type: ignore[index]
             say("latency: link_session, bare UPDATE, naive peer")
-            link_session_ms = link_only(conn, ids[:1])  # warm caches
+            link_only(conn, ids[:1])  # warm caches
             results.update(latency(conn, ids))
 
             say(f"scaling: adding {9 * size.background:,} background rows")
@@ -223,7 +227,6 @@ def run(size: Size, show_explain: bool) -> tuple[dict[str, float], str]:
             results["rows_total_10x"] = conn.execute("SELECT count(*) FROM public.raw_data_objects").fetchone()[0]  # type: ignore[index]
             if show_explain:
                 notes = explain(conn, ids[0])
-            del link_session_ms
 
             say("throughput: small sessions (60 chunks)")
             for key, prefix in (("direct", "sd-"), ("worker1", "s1-"), ("worker2", "s2-")):

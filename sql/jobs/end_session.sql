@@ -8,10 +8,7 @@ AS $$
 DECLARE
     v_session public.sessions%ROWTYPE;
 BEGIN
-    SELECT * INTO v_session FROM public.sessions s WHERE s.session_id = p_session_id FOR NO KEY UPDATE;
-    IF NOT FOUND THEN
-        RAISE EXCEPTION 'unknown session %', coalesce(quote_literal(p_session_id), 'NULL') USING ERRCODE = 'DL001';
-    END IF;
+    v_session := datalinker.session_for_update(p_session_id, p_require_ended => false);
     IF p_end_time IS NULL OR p_end_time <= v_session.start_time THEN
         RAISE EXCEPTION 'end time % of session % is not after its start time %',
             coalesce(p_end_time::text, 'NULL'), quote_literal(p_session_id), v_session.start_time

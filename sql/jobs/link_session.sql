@@ -19,15 +19,7 @@ DECLARE
     v_detail    text;
 BEGIN
     -- Serialises concurrent link_session calls for this session; does not block FK checks of inserts.
-    SELECT * INTO v_session FROM public.sessions s WHERE s.session_id = p_session_id FOR NO KEY UPDATE;
-    IF NOT FOUND THEN
-        RAISE EXCEPTION 'unknown session %', coalesce(quote_literal(p_session_id), 'NULL')
-            USING ERRCODE = 'DL001', HINT = 'The session must exist in public.sessions.';
-    END IF;
-    IF v_session.end_time IS NULL THEN
-        RAISE EXCEPTION 'session % has not ended (end_time is NULL)', quote_literal(p_session_id)
-            USING ERRCODE = 'DL002', HINT = 'End it first: SELECT datalinker.end_session(...)';
-    END IF;
+    v_session := datalinker.session_for_update(p_session_id, p_require_ended => true);
 
     BEGIN
         UPDATE public.sessions s SET link_status = 'processing' WHERE s.session_id = p_session_id;

@@ -5,16 +5,8 @@ LANGUAGE plpgsql
 SECURITY DEFINER
 SET search_path = ''
 AS $$
-DECLARE
-    v_end_time timestamptz;
 BEGIN
-    SELECT s.end_time INTO v_end_time FROM public.sessions s WHERE s.session_id = p_session_id;
-    IF NOT FOUND THEN
-        RAISE EXCEPTION 'unknown session %', coalesce(quote_literal(p_session_id), 'NULL') USING ERRCODE = 'DL001';
-    END IF;
-    IF v_end_time IS NULL THEN
-        RAISE EXCEPTION 'session % has not ended (end_time is NULL)', quote_literal(p_session_id) USING ERRCODE = 'DL002';
-    END IF;
+    PERFORM datalinker.session_for_update(p_session_id, p_require_ended => true);
     RETURN (SELECT pgmq.send('data_linker_queue', jsonb_build_object('session_id', p_session_id)));
 END;
 $$;
