@@ -23,11 +23,6 @@ from datalinker import config, queries
 
 log = logging.getLogger("datalinker.worker")
 
-# Errors after which the job is simply retried later (the message reappears by itself).
-RETRYABLE = (psycopg.errors.SerializationFailure, psycopg.errors.DeadlockDetected,
-             psycopg.errors.LockNotAvailable, psycopg.errors.QueryCanceled)
-
-
 @dataclass(frozen=True)
 class Settings:
     conninfo: str = ""
@@ -106,7 +101,8 @@ class Worker:
                 raise  # reconnect; the message comes back when its visibility timeout ends
             delay = min(2 ** claim["read_ct"], self.settings.vt_seconds)
             work.execute(queries.RETRY_LATER, {"msg_id": claim["msg_id"], "delay_seconds": delay})
-            level = logging.WARNING if isinstance(exc, RETRYABLE) else logging.ERROR
+            transient = work.execute(queries.IS_TRANSIENT, {"sqlstate": exc.sqlstate or ""}).fetchone()
+            level = logging.WARNING if transient and transient["is_transient"] else logging.ERROR
             log.log(level, "job msg_id=%s session=%r outcome=retry attempt=%s sqlstate=%s error=%r retry_in_s=%s",
                     claim["msg_id"], claim["session_id"], claim["read_ct"], exc.sqlstate, str(exc).strip(), delay)
             return None

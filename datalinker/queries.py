@@ -15,6 +15,9 @@ FROM datalinker.process_job(p_msg_id => %(msg_id)s, p_max_attempts => %(max_atte
 # After a transient failure: make the message visible again after a short backoff, not the full vt.
 RETRY_LATER = "SELECT datalinker.retry_job(p_msg_id => %(msg_id)s, p_delay_seconds => %(delay_seconds)s)"
 
+# The one definition of "retry later" (also used by link_session): decides the worker's log level.
+IS_TRANSIENT = "SELECT datalinker.is_transient(p_sqlstate => %(sqlstate)s) AS is_transient"
+
 LISTEN = 'LISTEN "pgmq.q_data_linker_queue.INSERT"'
 
 END_SESSION = "SELECT datalinker.end_session(p_session_id => %(session_id)s, p_end_time => %(end_time)s)"

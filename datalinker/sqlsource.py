@@ -1,26 +1,83 @@
-"""The sql/ tree: one file per function or view, re-created by the post-apply migration."""
+"""The sql/ tree: one file per function or view, re-created by the post-apply migration.
+
+After every migrate the schema `datalinker` holds exactly the functions defined under sql/:
+each file is applied with CREATE OR REPLACE (a function whose return type or parameter names
+changed is dropped and created again), then every `datalinker` function this transaction did
+not write is dropped (a removed file or an old overload), then the grants are re-applied.
+"""
 
 from __future__ import annotations
 
+import logging
+import re
 from pathlib import Path
 from typing import Any
 
 SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
-# Applied in this order, files by name inside each folder.
-SQL_FOLDERS = ("conversion", "linking", "media", "jobs", "queue", "readers", "privileges")
+# Applied in this order, files by name inside each folder; privileges last (after stale functions are gone).
+SQL_FOLDERS = ("conversion", "settings", "linking", "placement", "media", "sessions", "queue", "readers", "privileges")
+GRANTS_FOLDER = "privileges"
+
+_FUNCTION_NAME = re.compile(r"CREATE OR REPLACE FUNCTION (datalinker\.\w+)\s*\(")
+
+# Functions of ours that this transaction did not (re)create: their pg_proc row is older than the
+# transaction (age(xmin) > 0; rows written by this transaction or its savepoints have age <= 0).
+STALE_FUNCTIONS = """
+SELECT p.oid::regprocedure::text
+FROM pg_catalog.pg_proc p
+WHERE p.pronamespace = 'datalinker'::regnamespace
+  AND pg_catalog.age(p.xmin) > 0
+  AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d
+                  WHERE d.classid = 'pg_catalog.pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e')
+"""
+OVERLOADS = """
+SELECT p.oid::regprocedure::text FROM pg_catalog.pg_proc p
+WHERE p.pronamespace = 'datalinker'::regnamespace AND p.proname = %s
+"""
+
+log = logging.getLogger(__name__)
 
 
-def sql_files() -> list[Path]:
-    return [f for folder in SQL_FOLDERS for f in sorted((SQL_DIR / folder).glob("*.sql"))]
+def _drop(cur: Any, query: str, params: list[str] | None = None) -> None:
+    cur.execute(query, params)
+    for (signature,) in cur.fetchall():  # regprocedure text is quoted and schema-qualified
+        log.info("dropping function %s", signature)
+        cur.execute(f"DROP FUNCTION {signature}")
 
 
-def apply_sql_dir(conn: Any) -> None:
-    """CREATE OR REPLACE everything under sql/ in the migration's transaction.
+def sql_files(sql_dir: Path = SQL_DIR) -> list[Path]:
+    return [f for folder in SQL_FOLDERS for f in sorted((sql_dir / folder).glob("*.sql"))]
+
+
+def _apply_file(cur: Any, path: Path) -> None:
+    """CREATE OR REPLACE one file; if PostgreSQL refuses the replacement (42P13: other return type or
+    parameter names), drop the function by name and create it again."""
+    text = path.read_text(encoding="utf-8")
+    cur.execute("SAVEPOINT datalinker_sql_file")
+    try:
+        cur.execute(text)
+    except Exception as exc:  # the driver's error class; only 42P13 is handled
+        if getattr(exc, "sqlstate", None) != "42P13" or not (match := _FUNCTION_NAME.search(text)):
+            raise
+        cur.execute("ROLLBACK TO SAVEPOINT datalinker_sql_file")
+        _drop(cur, OVERLOADS, [match.group(1).split(".", 1)[1]])
+        cur.execute(text)
+    cur.execute("RELEASE SAVEPOINT datalinker_sql_file")
+
+
+def apply_sql_dir(conn: Any, sql_dir: Path = SQL_DIR) -> None:
+    """Make schema datalinker hold exactly the functions of sql_dir, with their grants, in the caller's transaction.
 
     check_function_bodies is off while doing so: plpgsql_check lints the bodies in the test suite,
     and creation order inside a folder then does not matter.
     """
+    files = sql_files(sql_dir)
     with conn.cursor() as cur:
         cur.execute("SET LOCAL check_function_bodies = off")
-        for path in sql_files():
-            cur.execute(path.read_text(encoding="utf-8"))
+        for path in files:
+            if path.parent.name != GRANTS_FOLDER:
+                _apply_file(cur, path)
+        _drop(cur, STALE_FUNCTIONS)
+        for path in files:
+            if path.parent.name == GRANTS_FOLDER:
+                cur.execute(path.read_text(encoding="utf-8"))

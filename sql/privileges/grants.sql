@@ -11,7 +11,8 @@ GRANT EXECUTE ON FUNCTION
     datalinker.device_to_utc(bigint, timestamptz, double precision, timestamptz),
     datalinker.device_to_utc_us(bigint, bigint, bigint, bigint, bigint),
     datalinker.wrap_us(bigint), datalinker.epoch_us(timestamptz), datalinker.from_epoch_us(bigint),
-    datalinker.clock_offset_us(jsonb), datalinker.skew_us(), datalinker.payload_problem(jsonb)
+    datalinker.clock_offset_us(jsonb), datalinker.skew_us(), datalinker.payload_problem(jsonb),
+    datalinker.is_transient(text)
 TO datalinker_worker, datalinker_readonly, datalinker_session_manager;
 
 GRANT EXECUTE ON FUNCTION

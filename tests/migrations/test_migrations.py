@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
+from pathlib import Path
 
 import psycopg
 
 from datalinker import dbadmin
 from datalinker.migrate import migrate
-from datalinker.sqlsource import SQL_DIR, sql_files
+from datalinker.sqlsource import SQL_DIR, apply_sql_dir, sql_files
 
 
 def schema_dump(conninfo: str) -> str:
@@ -78,3 +80,58 @@ def test_linker_functions_never_jit_compile(conn: psycopg.Connection) -> None:
     rows = dict(conn.execute("SELECT proname, proconfig FROM pg_proc WHERE pronamespace = 'datalinker'::regnamespace"
                              " AND proname IN ('link_session', 'session_chunks')").fetchall())
     assert all("jit=off" in (config or []) for config in rows.values()) and len(rows) == 2
+
+
+FUNCTIONS_IN_SCHEMA = """
+SELECT p.proname, count(*) FROM pg_proc p WHERE p.pronamespace = 'datalinker'::regnamespace GROUP BY p.proname
+"""
+
+
+def functions_defined_in(sql_dir: Path) -> set[str]:
+    return {name for path in sql_files(sql_dir)
+            for name in re.findall(r"CREATE OR REPLACE FUNCTION datalinker\.(\w+)\(", path.read_text())}
+
+
+def test_schema_holds_exactly_the_functions_in_sql_one_signature_each(conn: psycopg.Connection) -> None:
+    in_schema = dict(conn.execute(FUNCTIONS_IN_SCHEMA).fetchall())
+    in_files = functions_defined_in(SQL_DIR)
+    assert set(in_schema) - in_files == set(), "functions in the database that no file under sql/ defines"
+    assert in_files - set(in_schema) == set(), "files under sql/ whose function is missing from the database"
+    assert {name: n for name, n in in_schema.items() if n > 1} == {}, "overloads left behind"
+
+
+def test_migrate_follows_a_changed_signature_a_changed_return_type_and_a_removed_file(
+        db: str, tmp_path: Path) -> None:
+    changed = tmp_path / "sql"
+    shutil.copytree(SQL_DIR, changed)
+    # A new parameter (the old overload must go), a new return type (CREATE OR REPLACE refuses it) ...
+    retry = changed / "queue" / "retry_job.sql"
+    retry.write_text(retry.read_text().replace("p_delay_seconds integer)", "p_delay_seconds integer, p_note text DEFAULT NULL)")
+                     .replace("retry_job(bigint, integer)", "retry_job(bigint, integer, text)"))
+    problem = changed / "queue" / "payload_problem.sql"
+    problem.write_text(problem.read_text().replace("RETURNS text", "RETURNS varchar"))
+    # ... and a function whose file was removed must not stay callable.
+    (changed / "readers" / "session_objects.sql").unlink()
+    grants = changed / "privileges" / "grants.sql"
+    grants.write_text(grants.read_text().replace("retry_job(bigint, integer)", "retry_job(bigint, integer, text)")
+                      .replace("datalinker.session_objects(text),", ""))
+
+    with psycopg.connect(db) as conn:
+        apply_sql_dir(conn, changed)
+        conn.commit()
+        in_schema = dict(conn.execute(FUNCTIONS_IN_SCHEMA).fetchall())
+        assert set(in_schema) == functions_defined_in(changed)
+        assert "session_objects" not in in_schema
+        signatures = [r[0] for r in conn.execute(
+            "SELECT oid::regprocedure::text FROM pg_proc WHERE proname = 'retry_job'").fetchall()]
+        assert signatures == ["datalinker.retry_job(bigint,integer,text)"]
+        assert conn.execute("SELECT pg_typeof(datalinker.payload_problem('{}'))::text").fetchone() == ("character varying",)
+        granted = conn.execute("SELECT has_function_privilege('datalinker_worker',"
+                               " 'datalinker.retry_job(bigint,integer,text)', 'EXECUTE')").fetchone()
+        assert granted == (True,)
+
+    # And back: the real sql/ restores the real functions.
+    migrate(db)
+    with psycopg.connect(db) as conn:
+        assert dict(conn.execute(FUNCTIONS_IN_SCHEMA).fetchall()).keys() == functions_defined_in(SQL_DIR)
+        assert conn.execute("SELECT count(*) FROM pg_proc WHERE proname = 'session_objects'").fetchone() == (1,)

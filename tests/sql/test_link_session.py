@@ -155,3 +155,16 @@ def test_media_gets_the_experiment_only_where_it_is_null(conn: psycopg.Connectio
     assert rows == {"img-null": experiment, "img-set": other, "aud-null": experiment, "aud-set": other,
                     "img-other-session": None}
     assert link(conn, "s")["media_linked"] == 0, "a re-run finds nothing left to fill"
+
+
+def test_a_lock_held_elsewhere_is_transient_never_a_failed_session(conn: psycopg.Connection, db: str) -> None:
+    add_session(conn, "s", "u1", T0, T0 + 10 * MIN)
+    add_device_chunk(conn, "c", "u1", T0 + MIN, T0 + MIN + SEC)
+    before = snapshot(conn)
+    with psycopg.connect(db) as holder:
+        holder.execute("SELECT 1 FROM public.raw_data_objects WHERE object_id = 'c' FOR UPDATE")
+        conn.execute("SET lock_timeout = '200ms'")
+        with pytest.raises(psycopg.errors.LockNotAvailable):
+            link(conn, "s")
+    assert snapshot(conn) == before, "lock not available (55P03) propagates: the session is not marked failed"
+    assert conn.execute("SELECT datalinker.is_transient('55P03'), datalinker.is_transient('23505')").fetchone() == (True, False)

@@ -35,9 +35,9 @@ BEGIN
          WHERE s.session_id = p_session_id;
     EXCEPTION WHEN OTHERS THEN
         GET STACKED DIAGNOSTICS v_state = RETURNED_SQLSTATE, v_message = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
-        -- Transient: serialization/deadlock (40), resources (53), operator intervention (57), connection (08).
-        -- Let them abort the caller's transaction so the job is retried.
-        IF left(v_state, 2) IN ('40', '53', '57', '08') THEN
+        -- Transient (datalinker.is_transient: 40, 53, 57, 08, 55P03): abort the caller's transaction so the
+        -- job is retried; a held lock never makes a session failed.
+        IF datalinker.is_transient(v_state) THEN
             RAISE;
         END IF;
         UPDATE public.sessions s
@@ -54,4 +54,4 @@ END;
 $$;
 
 COMMENT ON FUNCTION datalinker.link_session(text) IS
-    'link_session(p_session_id text) -> TABLE(session_id, link_status, objects_converted, objects_linked, media_linked). Runs the whole job in your transaction: converts device ticks (DESIGN §2), links the user''s overlapping chunks, fills media experiment_id, marks the session completed. On a data error it undoes its own work, marks the session failed with link_error and returns the row (no raise). objects_converted/media_linked count this call; objects_linked is the total of objects now linked to the session (new-device rows included). Raises DL001 unknown session, DL002 session not ended; transient errors (SQLSTATE 40/53/57/08) propagate so the caller retries. Safe to re-run: links late arrivals only. Example: SELECT * FROM datalinker.link_session(''s-1'');';
+    'link_session(p_session_id text) -> TABLE(session_id, link_status, objects_converted, objects_linked, media_linked). Runs the whole job in your transaction: converts device ticks (DESIGN §2), links the user''s overlapping chunks, fills media experiment_id, marks the session completed. On a data error it undoes its own work, marks the session failed with link_error and returns the row (no raise). objects_converted/media_linked count this call; objects_linked is the total of objects now linked to the session (new-device rows included). Raises DL001 unknown session, DL002 session not ended; transient errors (datalinker.is_transient: SQLSTATE 40/53/57/08, 55P03) propagate so the caller retries. Safe to re-run: links late arrivals only. Example: SELECT * FROM datalinker.link_session(''s-1'');';
