@@ -1,5 +1,8 @@
 """datalinker worker: a thin daemon that claims jobs from data_linker_queue and runs them in SQL.
 
+When the queue is empty it handles placement requests (`datalinker.place_next_user`): users whose
+late or offline device-time chunks arrived after their session was linked.
+
 Per job: `datalinker.claim_job` in its own committed transaction (visibility timeout set, read_ct
 counted), then `datalinker.process_job` in a second transaction (link, delete, notify downstream,
 or dead-letter). All decisions are made in the database; this loop only waits, calls and logs.
@@ -49,7 +52,8 @@ class Worker:
             try:
                 with psycopg.connect(self.settings.conninfo, autocommit=True, row_factory=dict_row) as work, \
                         psycopg.connect(self.settings.conninfo, autocommit=True) as listen:
-                    listen.execute(queries.LISTEN)
+                    for channel in queries.LISTEN:
+                        listen.execute(channel)
                     backoff = 0.5
                     if self._loop(work, listen):
                         return
@@ -68,12 +72,36 @@ class Worker:
             if claim is not None:
                 claim = self.process(work, claim)
                 continue
+            if self.place(work):
+                continue
             if self.settings.exit_when_idle:
                 return True
             for _ in listen.notifies(timeout=self.settings.poll_seconds, stop_after=1):
                 pass
         if claim is not None:  # stopping with a job claimed ahead: make it visible again at once
             work.execute(queries.RETRY_LATER, {"msg_id": claim["msg_id"], "delay_seconds": 0})
+        return True
+
+    def place(self, work: psycopg.Connection[dict[str, Any]]) -> bool:
+        """Place one requested user's late or offline chunks (one transaction); False when nothing was requested."""
+        started = time.monotonic()
+        try:
+            rows = work.execute(queries.PLACE_NEXT_USER).fetchall()
+        except psycopg.Error as exc:
+            if work.broken:
+                raise
+            transient = work.execute(queries.IS_TRANSIENT, {"sqlstate": exc.sqlstate or ""}).fetchone()
+            retry = bool(transient and transient["is_transient"])
+            log.log(logging.WARNING if retry else logging.ERROR, "placement outcome=%s sqlstate=%s error=%r",
+                    "retry" if retry else "error", exc.sqlstate, str(exc).strip())
+            self.stop.wait(1.0)  # the request stays; a transient error is tried again shortly
+            return retry
+        if not rows:
+            return False
+        self.jobs_done += 1
+        log.info("placement user=%r placed=%s ambiguous=%s sessions=%s ms=%.1f", rows[0]["user_id"],
+                 sum(r["placed"] for r in rows), sum(r["ambiguous"] for r in rows),
+                 [r["session_id"] for r in rows if r["placed"]], (time.monotonic() - started) * 1000)
         return True
 
     def claim(self, work: psycopg.Connection[dict[str, Any]]) -> dict[str, Any] | None:
@@ -139,7 +167,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--vt", type=int, default=60, help="visibility timeout in seconds (default 60)")
     parser.add_argument("--max-attempts", type=int, default=5, help="attempts before dead-lettering (default 5)")
     parser.add_argument("--poll", type=float, default=5.0, help="fallback poll interval in seconds (default 5)")
-    parser.add_argument("--exit-when-idle", action="store_true", help="drain the queue, then exit")
+    parser.add_argument("--exit-when-idle", action="store_true", help="drain the queue and the placement requests, then exit")
 
 
 def settings_from(args: argparse.Namespace) -> Settings:

@@ -1,7 +1,7 @@
 """Every SQL statement the Python side runs: named constants calling schema-qualified functions."""
 
 LINK_SESSION = """
-SELECT session_id, link_status, objects_converted, objects_linked, media_linked
+SELECT session_id, link_status, objects_converted, objects_linked, media_linked, objects_ambiguous
 FROM datalinker.link_session(p_session_id => %(session_id)s)
 """
 
@@ -18,7 +18,23 @@ RETRY_LATER = "SELECT datalinker.retry_job(p_msg_id => %(msg_id)s, p_delay_secon
 # The one definition of "retry later" (also used by link_session): decides the worker's log level.
 IS_TRANSIENT = "SELECT datalinker.is_transient(p_sqlstate => %(sqlstate)s) AS is_transient"
 
-LISTEN = 'LISTEN "pgmq.q_data_linker_queue.INSERT"'
+LISTEN = ('LISTEN "pgmq.q_data_linker_queue.INSERT"', "LISTEN datalinker_placement")
+
+# Late and offline data: one user's pending device-time chunks placed per call (zero rows: nothing requested).
+PLACE_NEXT_USER = "SELECT user_id, session_id, placed, ambiguous FROM datalinker.place_next_user()"
+
+RELINK_SESSION = """
+SELECT session_id, link_status, objects_converted, objects_linked, media_linked, objects_ambiguous
+FROM datalinker.relink_session(p_session_id => %(session_id)s)
+"""
+
+UNPLACED_CHUNKS = """
+SELECT object_id, user_id, data_type, received_at, reason, candidate_sessions
+FROM datalinker.unplaced_chunks(p_user_id => %(user_id)s)
+ORDER BY user_id, received_at, object_id
+"""
+
+PLACEMENT_SUMMARY = "SELECT reason, chunks, users, oldest_received FROM datalinker.placement_summary()"
 
 END_SESSION = "SELECT datalinker.end_session(p_session_id => %(session_id)s, p_end_time => %(end_time)s)"
 

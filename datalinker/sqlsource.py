@@ -8,7 +8,6 @@ not write is dropped (a removed file or an old overload), then the grants are re
 
 from __future__ import annotations
 
-import logging
 import re
 from pathlib import Path
 from typing import Any
@@ -20,29 +19,30 @@ GRANTS_FOLDER = "privileges"
 
 _FUNCTION_NAME = re.compile(r"CREATE OR REPLACE FUNCTION (datalinker\.\w+)\s*\(")
 
-# Functions of ours that this transaction did not (re)create: their pg_proc row is older than the
-# transaction (age(xmin) > 0; rows written by this transaction or its savepoints have age <= 0).
-STALE_FUNCTIONS = """
-SELECT p.oid::regprocedure::text
-FROM pg_catalog.pg_proc p
-WHERE p.pronamespace = 'datalinker'::regnamespace
-  AND pg_catalog.age(p.xmin) > 0
-  AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d
-                  WHERE d.classid = 'pg_catalog.pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e')
+# Drops the functions of ours that this transaction did not (re)create: their pg_proc row is older than
+# the transaction (age(xmin) > 0; rows written by this transaction or its savepoints have age <= 0).
+# With a name in the transaction's setting datalinker.drop_overloads, drops every overload of that name instead.
+DROP_FUNCTIONS = """
+DO $$
+DECLARE
+    v_name text := nullif(current_setting('datalinker.drop_overloads', true), '');
+    v_fn   regprocedure;
+BEGIN
+    FOR v_fn IN
+        SELECT p.oid::regprocedure
+        FROM pg_catalog.pg_proc p
+        WHERE p.pronamespace = 'datalinker'::regnamespace
+          AND CASE WHEN v_name IS NULL THEN pg_catalog.age(p.xmin) > 0 ELSE p.proname = v_name END
+          AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d
+                          WHERE d.classid = 'pg_catalog.pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e')
+    LOOP
+        RAISE NOTICE 'dropping function %', v_fn;
+        EXECUTE pg_catalog.format('DROP FUNCTION %s', v_fn);
+    END LOOP;
+END
+$$
 """
-OVERLOADS = """
-SELECT p.oid::regprocedure::text FROM pg_catalog.pg_proc p
-WHERE p.pronamespace = 'datalinker'::regnamespace AND p.proname = %s
-"""
-
-log = logging.getLogger(__name__)
-
-
-def _drop(cur: Any, query: str, params: list[str] | None = None) -> None:
-    cur.execute(query, params)
-    for (signature,) in cur.fetchall():  # regprocedure text is quoted and schema-qualified
-        log.info("dropping function %s", signature)
-        cur.execute(f"DROP FUNCTION {signature}")
+DROP_OVERLOADS_OF = "SELECT pg_catalog.set_config('datalinker.drop_overloads', %s, true)"
 
 
 def sql_files(sql_dir: Path = SQL_DIR) -> list[Path]:
@@ -60,7 +60,9 @@ def _apply_file(cur: Any, path: Path) -> None:
         if getattr(exc, "sqlstate", None) != "42P13" or not (match := _FUNCTION_NAME.search(text)):
             raise
         cur.execute("ROLLBACK TO SAVEPOINT datalinker_sql_file")
-        _drop(cur, OVERLOADS, [match.group(1).split(".", 1)[1]])
+        cur.execute(DROP_OVERLOADS_OF, [match.group(1).split(".", 1)[1]])
+        cur.execute(DROP_FUNCTIONS)
+        cur.execute(DROP_OVERLOADS_OF, [""])
         cur.execute(text)
     cur.execute("RELEASE SAVEPOINT datalinker_sql_file")
 
@@ -77,7 +79,7 @@ def apply_sql_dir(conn: Any, sql_dir: Path = SQL_DIR) -> None:
         for path in files:
             if path.parent.name != GRANTS_FOLDER:
                 _apply_file(cur, path)
-        _drop(cur, STALE_FUNCTIONS)
+        cur.execute(DROP_FUNCTIONS)
         for path in files:
             if path.parent.name == GRANTS_FOLDER:
                 cur.execute(path.read_text(encoding="utf-8"))

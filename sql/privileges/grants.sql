@@ -17,7 +17,7 @@ TO datalinker_worker, datalinker_readonly, datalinker_session_manager;
 
 GRANT EXECUTE ON FUNCTION
     datalinker.claim_job(integer), datalinker.process_job(bigint, integer),
-    datalinker.retry_job(bigint, integer), datalinker.link_session(text)
+    datalinker.retry_job(bigint, integer), datalinker.link_session(text), datalinker.place_next_user()
 TO datalinker_worker;
 
 GRANT EXECUTE ON FUNCTION datalinker.end_session(text, timestamptz) TO datalinker_session_manager;
@@ -28,5 +28,5 @@ TO datalinker_readonly;
 
 -- Readers' queries and the health check.
 GRANT EXECUTE ON FUNCTION datalinker.calibration_sessions(text, uuid), datalinker.session_objects(text),
-    datalinker.doctor(integer, integer)
+    datalinker.doctor(integer, integer), datalinker.unplaced_chunks(text), datalinker.placement_summary()
 TO datalinker_readonly;

@@ -22,8 +22,8 @@ def test_migrate_then_link_prints_the_result_row(conn: psycopg.Connection, db_en
     result = run_cli(db_env, "link", "s-1")
     assert result.returncode == 0, result.stderr
     header, _, row = result.stdout.splitlines()[:3]
-    assert header.split() == ["session_id", "link_status", "objects_converted", "objects_linked", "media_linked"]
-    assert row.split() == ["s-1", "completed", "1", "1", "0"]
+    assert header.split() == ["session_id", "link_status", "objects_converted", "objects_linked", "media_linked", "objects_ambiguous"]
+    assert row.split() == ["s-1", "completed", "1", "1", "0", "0"]
 
 
 def test_link_of_a_failing_session_exits_1(conn: psycopg.Connection, db_env: dict[str, str]) -> None:

@@ -20,7 +20,7 @@ VALUES ('tap/needs-offset', 'other-user', 5, 1000005, 'eeg', '2026-03-02 09:10+0
 INSERT INTO public.images (object_id, user_id, session_id, captured_at) VALUES ('tap/img', 'tap-user', 'tap-1', '2026-03-02 09:05+00');
 
 SELECT results_eq($$SELECT * FROM datalinker.link_session('tap-1')$$,
-                  $$VALUES ('tap-1'::text, 'completed'::text, 1, 2, 1)$$,
+                  $$VALUES ('tap-1'::text, 'completed'::text, 1, 2, 1, 0)$$,
                   'one converted, two linked (the new-device row counted), one image');
 SELECT is(start_time, timestamptz '2026-03-02 09:10:00+00', 'exact UTC start') FROM public.raw_data_objects WHERE object_id = 'tap/legacy';
 SELECT is(session_id, 'tap-1', 'linked') FROM public.raw_data_objects WHERE object_id = 'tap/legacy';

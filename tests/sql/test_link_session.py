@@ -14,7 +14,7 @@ def test_completed_session_has_status_linked_at_and_counts(conn: psycopg.Connect
     add_device_chunk(conn, "c1", "u1", T0 + MIN, T0 + MIN + SEC)
     result = link(conn, "s")
     assert result == {"session_id": "s", "link_status": "completed", "objects_converted": 1,
-                      "objects_linked": 1, "media_linked": 0}
+                      "objects_linked": 1, "media_linked": 0, "objects_ambiguous": 0}
     row = session(conn, "s")
     assert (row["link_status"], row["link_error"]) == ("completed", None)
     assert row["linked_at"] is not None
@@ -61,7 +61,7 @@ def test_fault_mid_link_changes_no_row_and_fails_the_session_with_the_reason(con
     result = link(conn, "s")
 
     assert result == {"session_id": "s", "link_status": "failed", "objects_converted": 0,
-                      "objects_linked": 0, "media_linked": 0}
+                      "objects_linked": 0, "media_linked": 0, "objects_ambiguous": 0}
     after = snapshot(conn)
     for table in ("raw_data_objects", "images", "audio_clips"):
         assert after[table] == before[table], f"{table} must be left exactly as it was"
@@ -110,8 +110,8 @@ def test_new_device_session_next_to_a_legacy_session_links_normally(conn: psycop
     add_utc_chunk(conn, "main-chunk", "u1", T0 + 11 * MIN, T0 + 11 * MIN + SEC, session_id="main")
 
     assert link(conn, "main")["link_status"] == "completed"
-    assert chunk(conn, "calib-chunk")["session_id"] is None, "left for its own session"
-    assert link(conn, "calib")["objects_converted"] == 1
+    assert chunk(conn, "calib-chunk")["session_id"] == "calib", "placed in its own session (ended), never in main"
+    assert link(conn, "calib")["objects_linked"] == 1
 
 
 def test_missing_offset_is_fine_when_there_is_nothing_to_convert(conn: psycopg.Connection) -> None:

@@ -8,7 +8,12 @@ LINT = """
 SELECT p.oid::regprocedure::text AS function, r.lineno, r.level, r.message
 FROM pg_proc p
 JOIN pg_language l ON l.oid = p.prolang AND l.lanname = 'plpgsql'
-CROSS JOIN LATERAL plpgsql_check_function_tb(p.oid, extra_warnings => true, performance_warnings => false) r
+CROSS JOIN LATERAL plpgsql_check_function_tb(
+    p.oid,
+    -- a trigger function is checked against the table its trigger is on
+    relid => coalesce((SELECT t.tgrelid FROM pg_trigger t WHERE t.tgfoid = p.oid LIMIT 1), 0),
+    newtable => CASE WHEN p.prorettype = 'trigger'::regtype THEN 'new_rows' END,
+    extra_warnings => true, performance_warnings => false) r
 WHERE p.pronamespace = 'datalinker'::regnamespace
 ORDER BY 1, 2
 """

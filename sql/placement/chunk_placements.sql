@@ -1,0 +1,286 @@
+-- datalinker.chunk_placements: where each pending device-time chunk of a user belongs right now (DESIGN §2) — placed (session and exact UTC), or why not: waiting, session_running, ambiguous (with the candidate sessions), no_clock, outside_sessions. Reads only.
+-- 1. Islands: each chunk unwrapped against its own receipt (no clock needed: the latest u ≡ start tick
+--    mod 2^32 not after receipt + skew), sorted; runs contiguous within segment_gap_us form an island.
+--    Chunks that overlap another in that space (same ticks a counter period apart) stand alone.
+-- 2. Segments: islands chained by tick continuity (mutual, unique best match); positions relative to
+--    the segment head are exact whatever the segment's length.
+-- 3. Placement of a segment, in this order: anchors (placed chunks its ticks continue) — live (longer
+--    than live_lag_us, every chunk received within live_lag_us of its end at the latest placement) —
+--    buffered (inside one of the user's sessions ± session_margin_us, within max_upload_delay_us of
+--    upload, not colliding with placed chunks of the same type). One placement: placed; none: waiting;
+--    several: ambiguous.
+-- 4. Each chunk of a placed segment goes to its owner session (contains its start, else the earliest
+--    it overlaps), converted exactly with that session's clock.
+CREATE OR REPLACE FUNCTION datalinker.chunk_placements(p_user_id text)
+RETURNS TABLE (object_id varchar, data_type varchar, received_at timestamptz, status text, session_id varchar,
+               start_time timestamptz, end_time timestamptz, candidate_sessions varchar[])
+LANGUAGE plpgsql STABLE
+ROWS 100
+SET jit = off
+SET search_path = pg_catalog, pg_temp
+AS $$
+#variable_conflict use_column
+DECLARE
+    c_period      constant bigint := 4294967296;
+    v_skew        bigint := datalinker.skew_us();
+    v_gap         bigint := datalinker.setting('segment_gap_us');
+    v_live        bigint := datalinker.setting('live_lag_us');
+    v_delay       bigint := datalinker.setting('max_upload_delay_us');
+    v_margin      bigint := datalinker.setting('session_margin_us');
+    v_max_session bigint := datalinker.setting('max_session_us');
+    v_now         bigint := datalinker.epoch_us(now());
+BEGIN
+RETURN QUERY
+WITH RECURSIVE
+pend AS MATERIALIZED (
+    SELECT r.object_id, r.data_type, r.created_at, r.start_time_device AS t0, r.end_time_device AS t1,
+           datalinker.wrap_us(r.end_time_device - r.start_time_device) AS dur,
+           datalinker.epoch_us(r.created_at) AS rcv,
+           (datalinker.epoch_us(r.created_at) + v_skew)
+               - datalinker.wrap_us(datalinker.epoch_us(r.created_at) + v_skew - r.start_time_device) AS u
+    FROM public.raw_data_objects r
+    WHERE r.user_id = p_user_id AND r.session_id IS NULL AND r.start_time IS NULL
+),
+neighbours AS (
+    SELECT p.*,
+           max(p.u + p.dur) OVER (PARTITION BY p.data_type ORDER BY p.u, p.object_id
+                                  ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev_end,
+           lead(p.u) OVER (PARTITION BY p.data_type ORDER BY p.u, p.object_id) AS next_u
+    FROM pend p
+),
+flagged AS (
+    SELECT n.*, (coalesce(n.prev_end > n.u, false) OR coalesce(n.next_u < n.u + n.dur, false)) AS conflicted
+    FROM neighbours n
+),
+starts AS (
+    SELECT f.*,
+           (f.conflicted OR f.prev_end IS NULL OR f.u - f.prev_end > v_gap
+            OR lag(f.conflicted) OVER (PARTITION BY f.data_type ORDER BY f.u, f.object_id)) AS is_start
+    FROM flagged f
+),
+chunks AS MATERIALIZED (
+    SELECT s.object_id, s.data_type, s.created_at, s.t0, s.t1, s.dur, s.rcv, s.u,
+           sum(s.is_start::integer) OVER (PARTITION BY s.data_type ORDER BY s.u, s.object_id) AS island
+    FROM starts s
+),
+islands AS MATERIALIZED (
+    SELECT c.data_type, c.island, min(c.u) AS u_head, max(c.u + c.dur) AS u_end,
+           (array_agg(c.t0 ORDER BY c.u))[1] AS head_t0,
+           (array_agg(c.t1 ORDER BY c.u DESC))[1] AS tail_t1
+    FROM chunks c
+    GROUP BY c.data_type, c.island
+),
+-- i → j when j's first tick follows i's last within the gap; tick buckets of gap + 1 make it a hash join.
+edges AS (
+    SELECT i.data_type, i.island AS src, j.island AS dst, datalinker.wrap_us(j.head_t0 - i.tail_t1) AS gap
+    FROM islands i
+    CROSS JOIN (VALUES (0::bigint), (1::bigint)) AS d(k)
+    JOIN islands j
+      ON j.data_type = i.data_type
+     AND j.head_t0 / (v_gap + 1) = (i.tail_t1 / (v_gap + 1) + d.k) % ((c_period + v_gap) / (v_gap + 1))
+    WHERE j.island <> i.island
+      AND datalinker.wrap_us(j.head_t0 - i.tail_t1) <= v_gap
+),
+ranked AS (
+    SELECT e.*, min(e.gap) OVER (PARTITION BY e.data_type, e.src) AS src_min,
+           min(e.gap) OVER (PARTITION BY e.data_type, e.dst) AS dst_min
+    FROM edges e
+),
+counted AS (
+    SELECT r.*, count(*) FILTER (WHERE r.gap = r.src_min) OVER (PARTITION BY r.data_type, r.src) AS src_n,
+           count(*) FILTER (WHERE r.gap = r.dst_min) OVER (PARTITION BY r.data_type, r.dst) AS dst_n
+    FROM ranked r
+),
+links AS MATERIALIZED (  -- mutual, unique best matches only: a tie (two recordings a period apart) chains nothing
+    SELECT c.data_type, c.src, c.dst, c.gap
+    FROM counted c
+    WHERE c.gap = c.src_min AND c.gap = c.dst_min AND c.src_n = 1 AND c.dst_n = 1
+),
+chain AS (
+    SELECT i.data_type, i.island, i.island AS head, 0::bigint AS offs
+    FROM islands i
+    WHERE NOT EXISTS (SELECT 1 FROM links l WHERE l.data_type = i.data_type AND l.dst = i.island)
+    UNION ALL
+    SELECT l.data_type, l.dst, c.head, c.offs + (i.u_end - i.u_head) + l.gap
+    FROM chain c
+    JOIN links l ON l.data_type = c.data_type AND l.src = c.island
+    JOIN islands i ON i.data_type = c.data_type AND i.island = c.island
+),
+segment_of AS (  -- islands on a cycle (never seen in practice) stand alone
+    SELECT c.data_type, c.island, c.head, c.offs FROM chain c
+    UNION ALL
+    SELECT i.data_type, i.island, i.island, 0 FROM islands i
+    WHERE NOT EXISTS (SELECT 1 FROM chain c WHERE c.data_type = i.data_type AND c.island = i.island)
+),
+members AS MATERIALIZED (  -- rel: exact µs from the segment's first tick
+    SELECT c.object_id, c.data_type, c.created_at, c.t0, c.t1, c.dur, c.rcv, s.head AS seg,
+           s.offs + (c.u - i.u_head) AS rel
+    FROM chunks c
+    JOIN segment_of s ON s.data_type = c.data_type AND s.island = c.island
+    JOIN islands i ON i.data_type = c.data_type AND i.island = c.island
+),
+segments AS MATERIALIZED (
+    SELECT m.data_type, m.seg, max(m.rel + m.dur) AS span,
+           min(m.rcv + v_skew - m.rel) AS bound,          -- latest start the receipts allow
+           max(m.rcv - m.rel - m.dur) AS lag_ref,         -- lag of the slowest chunk = lag_ref − start
+           (array_agg(m.t0 ORDER BY m.rel))[1] AS head_t0,
+           (array_agg(m.t1 ORDER BY m.rel DESC))[1] AS tail_t1,
+           min(m.rcv) AS first_rcv, max(m.rcv) AS last_rcv
+    FROM members m
+    GROUP BY m.data_type, m.seg
+),
+sess AS MATERIALIZED (
+    SELECT s.session_id, s.end_time IS NOT NULL AS ended,
+           datalinker.epoch_us(s.start_time) AS s_us,
+           coalesce(datalinker.epoch_us(s.end_time),
+                    least(v_now, datalinker.epoch_us(s.start_time) + v_max_session)) AS e_us,
+           m.mean_offset_us, m.mean_at_us, m.slope
+    FROM public.sessions s
+    LEFT JOIN LATERAL datalinker.clock_model(s.clock_offset_info, false) m ON true
+    WHERE s.user_id = p_user_id
+      AND s.start_time < (SELECT datalinker.from_epoch_us(max(p.rcv) + v_skew + v_margin) FROM pend p)
+      AND (s.end_time IS NULL
+           OR s.end_time > (SELECT datalinker.from_epoch_us(min(p.rcv) - v_delay - c_period) FROM pend p))
+),
+clocked AS (  -- every segment under every nearby clock: its latest placement
+    SELECT g.data_type, g.seg, x.session_id, x.ended, x.s_us, x.e_us, g.span, g.lag_ref,
+           datalinker.device_to_utc_model_us(g.head_t0, g.head_t0, x.s_us, g.bound, 0,
+                                              x.mean_offset_us, x.mean_at_us, x.slope) AS t_latest
+    FROM segments g
+    CROSS JOIN sess x
+    WHERE x.mean_offset_us IS NOT NULL
+),
+live AS (  -- streamed live under a clock of a session near that time: the latest placement is the one
+    SELECT c.data_type, c.seg, min(c.t_latest) AS t
+    FROM clocked c
+    WHERE c.span > v_live
+      AND c.lag_ref - c.t_latest <= v_live
+      AND c.t_latest < c.e_us + c_period AND c.t_latest + c.span > c.s_us - c_period
+    GROUP BY c.data_type, c.seg
+),
+buffered AS (  -- placements n·2^32 apart that lie inside the session, within the upload delay
+    SELECT c.data_type, c.seg, c.session_id, c.span, c.t_latest - k.k * c_period AS t, false AS looks_live
+    FROM clocked c
+    CROSS JOIN LATERAL generate_series(
+        greatest(0, ceil((c.t_latest + c.span - c.e_us - v_margin)::numeric / c_period)::bigint),
+        floor((c.t_latest - c.s_us + v_margin)::numeric / c_period)::bigint) AS k(k)
+    WHERE c.t_latest - k.k * c_period >= c.lag_ref - v_delay
+    UNION ALL
+    -- A short segment that merely looks live proves little, but its latest placement stays possible
+    -- (in a session or not): it competes with the buffered ones.
+    SELECT c.data_type, c.seg, NULL, c.span, c.t_latest, true
+    FROM clocked c
+    WHERE c.lag_ref - c.t_latest <= v_live
+      AND c.t_latest < c.e_us + c_period AND c.t_latest + c.span > c.s_us - c_period
+),
+viable AS (  -- one device records one stream of a type: a placement over placed chunks is impossible
+    SELECT b.*
+    FROM buffered b
+    WHERE coalesce((SELECT datalinker.epoch_us(r.end_time)
+                    FROM public.raw_data_objects r
+                    WHERE r.user_id = p_user_id AND r.data_type = b.data_type AND r.session_id IS NOT NULL
+                      AND r.start_time < datalinker.from_epoch_us(b.t + b.span)
+                    ORDER BY r.start_time DESC
+                    LIMIT 1) <= b.t, true)
+),
+clusters AS (  -- the same placement seen through two sessions' clocks differs by ms, not by a period
+    SELECT v.*, sum(v.new_cluster) OVER (PARTITION BY v.data_type, v.seg ORDER BY v.t) AS cluster
+    FROM (SELECT v.*, CASE WHEN v.t - lag(v.t) OVER (PARTITION BY v.data_type, v.seg ORDER BY v.t) > c_period / 2
+                           THEN 1 ELSE 0 END AS new_cluster
+          FROM viable v) v
+),
+cluster_facts AS (
+    SELECT c.data_type, c.seg, c.cluster, min(c.t) AS t,
+           bool_or(c.looks_live) AND bool_or(c.session_id IS NOT NULL) AS live_in_session
+    FROM clusters c
+    GROUP BY c.data_type, c.seg, c.cluster
+),
+-- One placement: placed. Several, of which exactly one is the latest, looks live and lies in a session:
+-- that one (an older session's copy one period back has had its chance to collide). Else ambiguous.
+buffered_choice AS (
+    SELECT f.data_type, f.seg, count(*) AS n,
+           CASE WHEN count(*) = 1 THEN min(f.t)
+                WHEN count(*) FILTER (WHERE f.live_in_session) = 1 THEN min(f.t) FILTER (WHERE f.live_in_session)
+           END AS t,
+           (SELECT array_agg(DISTINCT c.session_id ORDER BY c.session_id) FROM clusters c
+             WHERE c.data_type = f.data_type AND c.seg = f.seg AND c.session_id IS NOT NULL) AS sessions
+    FROM cluster_facts f
+    GROUP BY f.data_type, f.seg
+),
+anchor_times AS (  -- placed chunks whose ticks the segment continues, before its head or after its tail
+    SELECT g.data_type, g.seg,
+           datalinker.epoch_us(a.end_time) + datalinker.wrap_us(g.head_t0 - a.end_time_device) AS t
+    FROM segments g
+    JOIN public.raw_data_objects a
+      ON a.user_id = p_user_id AND a.data_type = g.data_type
+     AND a.session_id IS NOT NULL AND a.start_time_device IS NOT NULL
+     AND (a.end_time_device BETWEEN g.head_t0 - v_gap AND g.head_t0
+          OR a.end_time_device >= g.head_t0 - v_gap + c_period)
+    WHERE datalinker.epoch_us(a.end_time) BETWEEN g.lag_ref - v_delay AND g.bound + v_gap
+    UNION ALL
+    SELECT g.data_type, g.seg,
+           datalinker.epoch_us(b.start_time) - datalinker.wrap_us(b.start_time_device - g.tail_t1) - g.span
+    FROM segments g
+    JOIN public.raw_data_objects b
+      ON b.user_id = p_user_id AND b.data_type = g.data_type
+     AND b.session_id IS NOT NULL AND b.start_time_device IS NOT NULL
+     AND (b.start_time_device BETWEEN g.tail_t1 AND g.tail_t1 + v_gap
+          OR b.start_time_device <= g.tail_t1 + v_gap - c_period)
+    WHERE datalinker.epoch_us(b.start_time) - g.span BETWEEN g.lag_ref - v_delay AND g.bound + v_gap
+),
+anchor_choice AS (
+    SELECT a.data_type, a.seg, min(a.t) AS t, (max(a.t) - min(a.t) > c_period / 2) AS conflicting
+    FROM anchor_times a
+    GROUP BY a.data_type, a.seg
+),
+decision AS MATERIALIZED (
+    SELECT g.data_type, g.seg,
+           CASE WHEN a.conflicting THEN 'ambiguous'
+                WHEN a.t IS NOT NULL OR l.t IS NOT NULL OR b.t IS NOT NULL THEN 'placed'
+                WHEN b.n > 1 THEN 'ambiguous'
+                WHEN NOT EXISTS (SELECT 1 FROM sess x WHERE x.mean_offset_us IS NOT NULL)
+                     AND EXISTS (SELECT 1 FROM sess x) THEN 'no_clock'
+                ELSE 'waiting'
+           END AS status,
+           coalesce(a.t, l.t, b.t) AS t,
+           CASE WHEN b.t IS NULL AND a.t IS NULL AND l.t IS NULL THEN b.sessions END AS sessions
+    FROM segments g
+    LEFT JOIN anchor_choice a ON a.data_type = g.data_type AND a.seg = g.seg
+    LEFT JOIN live l ON l.data_type = g.data_type AND l.seg = g.seg
+    LEFT JOIN buffered_choice b ON b.data_type = g.data_type AND b.seg = g.seg
+),
+owners AS (  -- the owner rule per chunk, each session converting with its own clock near the placement
+    SELECT m.object_id, x.session_id, x.ended, cv.start_us, cv.end_us,
+           row_number() OVER (PARTITION BY m.object_id
+                              ORDER BY cv.start_us < x.s_us, x.s_us, x.session_id) AS rank
+    FROM members m
+    JOIN decision d ON d.data_type = m.data_type AND d.seg = m.seg AND d.status = 'placed'
+    JOIN sess x
+      ON x.mean_offset_us IS NOT NULL
+     AND x.s_us < d.t + m.rel + m.dur + c_period AND x.e_us > d.t + m.rel - c_period
+    CROSS JOIN LATERAL (
+        SELECT datalinker.device_to_utc_model_us(m.t0, m.t0, x.s_us, d.t + m.rel + c_period / 2, 0,
+                                                  x.mean_offset_us, x.mean_at_us, x.slope) AS start_us,
+               datalinker.device_to_utc_model_us(m.t1, m.t0, x.s_us, d.t + m.rel + c_period / 2, 0,
+                                                  x.mean_offset_us, x.mean_at_us, x.slope) AS end_us
+    ) cv
+    WHERE cv.start_us < x.e_us AND cv.end_us > x.s_us
+)
+SELECT m.object_id, m.data_type, m.created_at,
+       CASE WHEN d.status <> 'placed' THEN d.status
+            WHEN o.session_id IS NULL THEN
+                CASE WHEN EXISTS (SELECT 1 FROM sess x WHERE x.mean_offset_us IS NULL
+                                     AND x.s_us < d.t + m.rel + m.dur AND x.e_us > d.t + m.rel)
+                     THEN 'no_clock' ELSE 'outside_sessions' END
+            WHEN o.ended THEN 'placed'
+            ELSE 'session_running'
+       END,
+       o.session_id, datalinker.from_epoch_us(o.start_us), datalinker.from_epoch_us(o.end_us), d.sessions
+FROM members m
+JOIN decision d ON d.data_type = m.data_type AND d.seg = m.seg
+LEFT JOIN owners o ON o.object_id = m.object_id AND o.rank = 1;
+END;
+$$;
+
+COMMENT ON FUNCTION datalinker.chunk_placements(text) IS
+    'chunk_placements(p_user_id text) -> TABLE(object_id, data_type, received_at, status, session_id, start_time, end_time, candidate_sessions): for every unlinked device-time chunk of the user, where it belongs now. status: placed (session_id and exact UTC given; place_user links it), session_running (its session has not ended), waiting (no session can take it yet), ambiguous (several placements fit; candidate_sessions), no_clock (its session has no usable clock_offset_info), outside_sessions (its time is in no session). Read-only. Example: SELECT status, count(*) FROM datalinker.chunk_placements(''user-001'') GROUP BY 1;';

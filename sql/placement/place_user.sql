@@ -1,0 +1,54 @@
+-- datalinker.place_user: links every pending device-time chunk of a user that chunk_placements places, repeating while a round places something (a placed segment can settle another); returns per session how many chunks it got and how many are left ambiguous with it as a candidate.
+-- Serialised per user (transaction advisory lock), so two passes never place around each other. Clears
+-- the user's placement request first: rows committed after that request their own pass.
+CREATE OR REPLACE FUNCTION datalinker.place_user(p_user_id text)
+RETURNS TABLE (session_id varchar, placed integer, ambiguous integer)
+LANGUAGE plpgsql
+SET jit = off
+SET search_path = pg_catalog, pg_temp
+AS $$
+#variable_conflict use_column
+DECLARE
+    v_ids        varchar[];
+    v_sessions   varchar[];
+    v_starts     timestamptz[];
+    v_ends       timestamptz[];
+    v_ambiguous  varchar[];
+    v_placed     varchar[] := '{}'::varchar[];
+    v_round      integer := 0;
+BEGIN
+    PERFORM pg_advisory_xact_lock(hashtext('datalinker.place_user'), hashtext(p_user_id));
+    DELETE FROM datalinker.placement_requests r WHERE r.user_id = p_user_id;
+    LOOP
+        v_round := v_round + 1;
+        SELECT array_agg(c.object_id) FILTER (WHERE c.status = 'placed'),
+               array_agg(c.session_id) FILTER (WHERE c.status = 'placed'),
+               array_agg(c.start_time) FILTER (WHERE c.status = 'placed'),
+               array_agg(c.end_time) FILTER (WHERE c.status = 'placed'),
+               array_agg(s.candidate) FILTER (WHERE c.status = 'ambiguous')
+          INTO v_ids, v_sessions, v_starts, v_ends, v_ambiguous
+          FROM datalinker.chunk_placements(p_user_id) c
+          LEFT JOIN LATERAL unnest(c.candidate_sessions) AS s(candidate) ON c.status = 'ambiguous';
+        EXIT WHEN v_ids IS NULL OR v_round > 10;
+        WITH linked AS (
+            UPDATE public.raw_data_objects r
+               SET start_time = u.start_time, end_time = u.end_time, session_id = u.session_id,
+                   linked_by = 'placement'
+              FROM unnest(v_ids, v_sessions, v_starts, v_ends) AS u(object_id, session_id, start_time, end_time)
+             WHERE r.object_id = u.object_id AND r.session_id IS NULL AND r.start_time IS NULL
+            RETURNING u.session_id
+        )
+        SELECT v_placed || coalesce(array_agg(linked.session_id), '{}') INTO v_placed FROM linked;
+    END LOOP;
+    RETURN QUERY
+    SELECT x.session_id, count(*) FILTER (WHERE x.kind = 'placed')::integer,
+           count(*) FILTER (WHERE x.kind = 'ambiguous')::integer
+    FROM (SELECT p.s AS session_id, 'placed' AS kind FROM unnest(v_placed) AS p(s)
+          UNION ALL
+          SELECT a.s, 'ambiguous' FROM unnest(v_ambiguous) AS a(s)) x
+    GROUP BY x.session_id;
+END;
+$$;
+
+COMMENT ON FUNCTION datalinker.place_user(text) IS
+    'place_user(p_user_id text) -> TABLE(session_id, placed, ambiguous): links the user''s pending device-time chunks that chunk_placements places (exact UTC, session_id, linked_by = placement), until a round places nothing. Takes a transaction advisory lock per user. Part of link_session and the worker''s placement step.';
