@@ -135,3 +135,34 @@ def test_migrate_follows_a_changed_signature_a_changed_return_type_and_a_removed
     with psycopg.connect(db) as conn:
         assert dict(conn.execute(FUNCTIONS_IN_SCHEMA).fetchall()).keys() == functions_defined_in(SQL_DIR)
         assert conn.execute("SELECT count(*) FROM pg_proc WHERE proname = 'session_objects'").fetchone() == (1,)
+
+
+def test_migrating_a_database_with_linked_data_keeps_every_link(admin_conninfo: str) -> None:
+    from yoyo import get_backend, read_migrations
+
+    from datalinker.migrate import MIGRATIONS_DIR, yoyo_uri
+
+    with dbadmin.throwaway_database(admin_conninfo) as conninfo:
+        backend = get_backend(yoyo_uri(conninfo))
+        migrations = read_migrations(str(MIGRATIONS_DIR))
+        before_placement = migrations.filter(lambda m: m.id < "0004")
+        with backend.lock():
+            backend.apply_migrations_only(backend.to_apply(before_placement))
+        backend.connection.close()
+        with psycopg.connect(conninfo, autocommit=True) as conn:
+            conn.execute("INSERT INTO public.sessions (session_id, user_id, start_time, end_time, link_status)"
+                         " VALUES ('s', 'u', '2026-03-02 09:00+00', '2026-03-02 10:00+00', 'completed')")
+            conn.execute("INSERT INTO public.raw_data_objects (object_id, user_id, session_id, start_time, end_time,"
+                         " start_time_device, end_time_device, data_type) VALUES"
+                         " ('converted', 'u', 's', '2026-03-02 09:10+00', '2026-03-02 09:10:01+00', 5, 1000005, 'eeg'),"
+                         " ('new-device', 'u', 's', '2026-03-02 09:11+00', '2026-03-02 09:11:01+00', NULL, NULL, 'imu')")
+            links = conn.execute("SELECT object_id, session_id, start_time, end_time FROM public.raw_data_objects"
+                                 " ORDER BY 1").fetchall()
+
+        migrate(conninfo)
+
+        with psycopg.connect(conninfo) as conn:
+            assert conn.execute("SELECT object_id, session_id, start_time, end_time FROM public.raw_data_objects"
+                                " ORDER BY 1").fetchall() == links
+            assert conn.execute("SELECT object_id, linked_by FROM public.raw_data_objects ORDER BY 1").fetchall() == [
+                ("converted", "placement"), ("new-device", None)], "relink may undo the converted row, never the new device's"

@@ -1,0 +1,142 @@
+"""Placement contract (DESIGN §2, §3): offline buffers, late chunks, visible reasons, corrections."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import psycopg
+
+from tests.helpers import (MIN, SEC, T0, add_device_chunk, add_session, add_utc_chunk, chunk, link, session,
+                           snapshot)
+from tests.reference import P
+
+HOUR = timedelta(hours=1)
+PERIOD = timedelta(microseconds=P)
+
+
+def record(conn: psycopg.Connection, prefix: str, user: str, start, end, received, step=10 * SEC,  # type: ignore[no-untyped-def]
+           offset_ms: float | str = -1_712_345_678_901.25, data_type: str = "eeg") -> list[str]:
+    """Back-to-back chunks from start to end; received(chunk_end) says when each arrived."""
+    ids, t = [], start
+    while t + step <= end:
+        object_id = f"{prefix}-{len(ids):04d}"
+        add_device_chunk(conn, object_id, user, t, t + step, offset_ms=offset_ms, received_at=received(t + step),
+                         data_type=data_type)
+        ids.append(object_id)
+        t += step
+    return ids
+
+
+def reasons(conn: psycopg.Connection, user: str | None = None) -> dict[str, tuple[str, list[str] | None]]:
+    return {r[0]: (r[1], r[2]) for r in conn.execute(
+        "SELECT object_id, reason, candidate_sessions FROM datalinker.unplaced_chunks(%s)", [user]).fetchall()}
+
+
+def test_a_session_buffered_offline_for_three_days_is_placed_exactly(conn: psycopg.Connection) -> None:
+    add_session(conn, "s", "u1", T0, T0 + 50 * MIN)
+    ids = record(conn, "c", "u1", T0 + 5 * SEC, T0 + 50 * MIN, lambda end: T0 + 50 * MIN + 72 * HOUR)
+    result = link(conn, "s")
+    assert (result["objects_converted"], result["objects_linked"]) == (len(ids), len(ids))
+    first = chunk(conn, ids[0])
+    assert (first["session_id"], first["start_time"], first["linked_by"]) == ("s", T0 + 5 * SEC, "placement")
+
+
+def test_a_late_buffer_never_lands_in_the_live_session_it_arrives_during(conn: psycopg.Connection) -> None:
+    add_session(conn, "A", "u1", T0, T0 + 30 * MIN)
+    add_session(conn, "B", "u1", T0 + 50 * MIN, T0 + 110 * MIN)
+    record(conn, "b", "u1", T0 + 50 * MIN, T0 + 110 * MIN, lambda end: end + 2 * SEC)
+    a = record(conn, "a", "u1", T0, T0 + 30 * MIN, lambda end: T0 + 105 * MIN)  # 75 min late, during B
+    link(conn, "B")
+    link(conn, "A")
+    linked = dict(conn.execute("SELECT object_id, session_id FROM public.raw_data_objects WHERE object_id LIKE 'a-%'").fetchall())
+    assert set(linked.values()) == {"A"}, "every chunk of A's buffer in A, none in B"
+    assert chunk(conn, a[10])["start_time"] == T0 + 100 * SEC
+
+
+def test_two_offline_sessions_one_counter_period_apart_stay_unlinked_as_ambiguous(conn: psycopg.Connection) -> None:
+    add_session(conn, "first", "u1", T0, T0 + 20 * MIN)
+    add_session(conn, "second", "u1", T0 + PERIOD, T0 + PERIOD + 20 * MIN)
+    upload = T0 + PERIOD + 3 * HOUR + 17 * MIN
+    record(conn, "x", "u1", T0 + 2 * SEC, T0 + 20 * MIN, lambda end: upload)
+    record(conn, "y", "u1", T0 + PERIOD + 2 * SEC, T0 + PERIOD + 20 * MIN, lambda end: upload)
+    assert link(conn, "first")["objects_ambiguous"] > 0, "link_session says how many it left ambiguous"
+    assert conn.execute("SELECT count(*) FROM public.raw_data_objects WHERE session_id IS NOT NULL").fetchone() == (0,)
+    found = reasons(conn)
+    assert {r for r, _ in found.values()} == {"ambiguous"}
+    assert all(candidates == ["first", "second"] for _, candidates in found.values())
+
+
+def test_every_reason_for_waiting_is_visible(conn: psycopg.Connection) -> None:
+    add_session(conn, "running", "u-run", T0, None)
+    add_device_chunk(conn, "in-running", "u-run", T0 + MIN, T0 + MIN + SEC)
+    add_device_chunk(conn, "no-session-yet", "u-wait", T0, T0 + SEC, received_at=T0 + 5 * HOUR)
+    add_session(conn, "no-clock", "u-clock", T0, T0 + 10 * MIN, offset_ms=None)
+    add_session(conn, "clocked", "u-clock", T0 + 5 * HOUR, T0 + 6 * HOUR)
+    add_device_chunk(conn, "clockless", "u-clock", T0 + MIN, T0 + MIN + SEC, received_at=T0 + MIN + 3 * SEC)
+    add_session(conn, "day", "u-gap", T0, T0 + 10 * MIN)
+    record(conn, "stream", "u-gap", T0 + 9 * MIN, T0 + 16 * MIN, lambda end: end + SEC)
+    add_session(conn, "later", "u-late", T0, T0 + 10 * MIN)
+    add_device_chunk(conn, "late", "u-late", T0 + MIN, T0 + 2 * MIN, received_at=T0 + 3 * HOUR)
+
+    found = reasons(conn)
+    assert found["in-running"][0] == "session_running"
+    assert found["no-session-yet"][0] == "waiting"
+    assert found["clockless"][0] == "no_clock"
+    assert {found[f"stream-{i:04d}"][0] for i in range(6, 42)} == {"outside_sessions"}
+    assert found["stream-0000"][0] == "placeable", "placed as soon as a pass runs"
+    assert found["late"][0] == "placeable"
+    summary = {r[0]: r[1] for r in conn.execute("SELECT reason, chunks FROM datalinker.placement_summary()").fetchall()}
+    assert summary["session_running"] == 1 and summary["outside_sessions"] == 36
+
+
+def test_chunks_arriving_after_their_session_was_linked_are_noted_once_per_user(conn: psycopg.Connection) -> None:
+    add_session(conn, "s", "u1", T0, T0 + 10 * MIN)
+    link(conn, "s")
+    with conn.cursor() as cur, cur.copy("COPY public.raw_data_objects (object_id, user_id, start_time_device,"
+                                        " end_time_device, data_type, created_at) FROM STDIN") as copy:
+        for i in range(3000):
+            copy.write_row((f"late-{i}", f"u{i % 3}", i * 10, i * 10 + 5, "eeg", T0 + HOUR))
+    assert conn.execute("SELECT user_id FROM datalinker.placement_requests ORDER BY 1").fetchall() == [
+        ("u0",), ("u1",), ("u2",)], "one request per user, not per row"
+
+
+def test_place_next_user_links_late_chunks_and_announces_the_completed_session(conn: psycopg.Connection) -> None:
+    add_session(conn, "s", "u1", T0, T0 + 30 * MIN)
+    record(conn, "live", "u1", T0, T0 + 10 * MIN, lambda end: end + SEC)
+    link(conn, "s")
+    conn.execute("DELETE FROM public.raw_data_objects WHERE object_id = 'live-0030'")
+    add_device_chunk(conn, "resent", "u1", T0 + 300 * SEC, T0 + 310 * SEC, received_at=T0 + 6 * HOUR)
+    rows = conn.execute("SELECT user_id, session_id, placed FROM datalinker.place_next_user()").fetchall()
+    assert rows == [("u1", "s", 1)]
+    assert chunk(conn, "resent")["start_time"] == T0 + 300 * SEC, "anchored by its neighbours"
+    assert conn.execute("SELECT message ->> 'session_id' FROM pgmq.q_event_correction_queue").fetchall() == [("s",)]
+    assert conn.execute("SELECT * FROM datalinker.place_next_user()").fetchall() == [], "nothing left requested"
+
+
+def test_relink_after_a_clock_fix_undoes_only_the_linkers_rows(conn: psycopg.Connection) -> None:
+    add_session(conn, "s", "u1", T0, T0 + 10 * MIN, offset_ms=-1_712_345_678_901.25 + 1000)  # 1 s off
+    add_device_chunk(conn, "c", "u1", T0 + MIN, T0 + MIN + SEC)
+    add_utc_chunk(conn, "new-device", "u1", T0 + 2 * MIN, T0 + 2 * MIN + SEC, session_id="s")
+    add_utc_chunk(conn, "utc-no-session", "u1", T0 + 3 * MIN, T0 + 3 * MIN + SEC)
+    link(conn, "s")
+    assert chunk(conn, "c")["start_time"] == T0 + MIN - SEC, "the wrong clock gave a wrong time"
+    new_device = snapshot(conn)["raw_data_objects"][1]
+
+    conn.execute("""UPDATE public.sessions SET clock_offset_info = '{"offset_ms_avg": -1712345678901.25}'""")
+    result = conn.execute("SELECT * FROM datalinker.relink_session('s')").fetchone()
+    assert result is not None and result[1:4] == ("completed", 1, 3)
+    assert chunk(conn, "c")["start_time"] == T0 + MIN
+    assert chunk(conn, "utc-no-session")["linked_by"] == "overlap"
+    assert snapshot(conn)["raw_data_objects"][1] == new_device, "a new device's row is never rewritten"
+
+
+def test_relink_that_fails_changes_nothing_but_the_status(conn: psycopg.Connection) -> None:
+    add_session(conn, "s", "u1", T0, T0 + 10 * MIN)
+    add_device_chunk(conn, "c", "u1", T0 + MIN, T0 + MIN + SEC)
+    link(conn, "s")
+    conn.execute("""UPDATE public.sessions SET clock_offset_info = '{"measurements": [{"at": "x", "offset_ms": 1}, {"at": "y", "offset_ms": 2}]}'""")
+    before = snapshot(conn)["raw_data_objects"]
+    result = conn.execute("SELECT link_status FROM datalinker.relink_session('s')").fetchone()
+    assert result == ("failed",)
+    assert snapshot(conn)["raw_data_objects"] == before, "the undo rolled back with the failed placement"
+    assert session(conn, "s")["link_error"].startswith("DL006")
