@@ -67,9 +67,24 @@ def cmd_requeue_dead(args: argparse.Namespace) -> int:
 
 def cmd_status(args: argparse.Namespace) -> int:
     with connect() as conn:
-        print_table(conn.execute(queries.STATUS_SESSIONS).fetchall())
-        print()
-        print_table(conn.execute(queries.STATUS_QUEUES).fetchall())
+        print_table(conn.execute(queries.STATUS).fetchall())
+    return EXIT_OK
+
+
+def cmd_relink(args: argparse.Namespace) -> int:
+    with connect() as conn:
+        row = conn.execute(queries.RELINK_SESSION, {"session_id": args.session_id}).fetchone()
+    assert row is not None
+    print_table([row])
+    return EXIT_OK if row["link_status"] == "completed" else EXIT_JOB_FAILED
+
+
+def cmd_unplaced(args: argparse.Namespace) -> int:
+    with connect() as conn:
+        rows = conn.execute(queries.UNPLACED_CHUNKS, {"user_id": args.user}).fetchall()
+    print_table(rows[: args.limit])
+    if len(rows) > args.limit:
+        print(f"... {len(rows) - args.limit} more")
     return EXIT_OK
 
 
@@ -103,6 +118,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("link", help="run link_session for one session now and print the result row")
     p.add_argument("session_id")
     p.set_defaults(func=cmd_link)
+    p = sub.add_parser("relink", help="undo what the linker wrote for a session and place again (after a fix)")
+    p.add_argument("session_id")
+    p.set_defaults(func=cmd_relink)
+    p = sub.add_parser("unplaced", help="unlinked device-time chunks and why: waiting, ambiguous, no clock, ...")
+    p.add_argument("--user", default=None, help="only this user")
+    p.add_argument("--limit", type=int, default=200, help="rows to print (default 200)")
+    p.set_defaults(func=cmd_unplaced)
     p = sub.add_parser("end-session", help="end a session and queue its link job (one transaction)")
     p.add_argument("session_id")
     p.add_argument("end_time", nargs="?", type=datetime.fromisoformat, default=None,
@@ -114,7 +136,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("requeue-dead", help="move dead letters back to data_linker_queue after a fix")
     p.add_argument("--limit", type=int, default=1000)
     p.set_defaults(func=cmd_requeue_dead)
-    sub.add_parser("status", help="sessions per link_status, queue depths and ages").set_defaults(func=cmd_status)
+    sub.add_parser("status", help="sessions per link_status, queue depths and ages, unlinked chunks per reason").set_defaults(func=cmd_status)
     p = sub.add_parser("doctor", help="health checks: old unlinked chunks, stuck/failed sessions, dead letters, queue age")
     p.add_argument("--hours", type=int, default=24, help="unlinked chunks older than this are reported (default 24)")
     p.add_argument("--max-queue-age", type=int, default=600, help="oldest queued job allowed, seconds (default 600)")

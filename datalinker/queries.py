@@ -42,18 +42,7 @@ ENQUEUE = "SELECT datalinker.enqueue_link(p_session_id => %(session_id)s)"
 
 REQUEUE_DEAD = "SELECT datalinker.requeue_dead(p_limit => %(limit)s)"
 
-STATUS_SESSIONS = """
-SELECT s.link_status, count(*) AS sessions
-FROM public.sessions s
-GROUP BY s.link_status
-ORDER BY array_position(ARRAY['pending', 'processing', 'completed', 'failed']::varchar[], s.link_status)
-"""
-
-STATUS_QUEUES = """
-SELECT m.queue_name, m.queue_length, m.queue_visible_length, m.oldest_msg_age_sec, m.total_messages
-FROM pgmq.metrics_all() m
-ORDER BY m.queue_name
-"""
+STATUS = "SELECT section, name, count, detail FROM datalinker.status_report()"
 
 DOCTOR = """
 SELECT check_name, status, count, detail

@@ -1,4 +1,4 @@
--- datalinker.doctor: health checks for operators — old unlinked chunks, sessions stuck in processing, failed sessions, dead letters, queue age.
+-- datalinker.doctor: health checks for operators — old unlinked chunks, unplaced chunks by reason, sessions stuck in processing, failed sessions, dead letters, queue age.
 CREATE OR REPLACE FUNCTION datalinker.doctor(p_unlinked_hours integer DEFAULT 24, p_max_queue_age_seconds integer DEFAULT 600)
 RETURNS TABLE (check_name text, status text, count bigint, detail text)
 LANGUAGE sql STABLE
@@ -35,6 +35,12 @@ AS $$
     UNION ALL
     SELECT 'dead letters', CASE WHEN n = 0 THEN 'ok' ELSE 'warn' END, n,
            CASE WHEN n > 0 THEN 'oldest ' || oldest::text || '; fix, then datalinker requeue-dead' END FROM dead
+    UNION ALL
+    -- Unlinked device-time chunks by reason (unplaced_chunks): ambiguous and clockless ones need an operator;
+    -- placeable ones mean the worker is behind or not running.
+    SELECT 'chunks ' || p.reason, CASE WHEN p.reason IN ('ambiguous', 'no_clock', 'placeable') THEN 'warn' ELSE 'ok' END,
+           p.chunks, p.users || ' user(s); oldest received ' || p.oldest_received::text
+    FROM datalinker.placement_summary() p
     UNION ALL
     SELECT 'data_linker_queue age', CASE WHEN coalesce(age_s, 0) <= p_max_queue_age_seconds THEN 'ok' ELSE 'warn' END,
            n, CASE WHEN n > 0 THEN 'oldest message ' || age_s || ' s old' END FROM queue

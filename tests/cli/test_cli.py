@@ -6,6 +6,7 @@ import subprocess
 import sys
 
 import psycopg
+import pytest
 
 from tests.helpers import MIN, SEC, T0, add_device_chunk, add_session
 
@@ -67,12 +68,38 @@ def test_end_session_enqueue_requeue_and_status(conn: psycopg.Connection, db_env
     status = run_cli(db_env, "status")
     assert status.returncode == 0
     lines = status.stdout.splitlines()
-    assert any(line.split()[:2] == ["pending", "1"] for line in lines), status.stdout
-    queue = next(line for line in lines if line.startswith("data_linker_queue"))
-    assert queue.split()[1] == "3", "three jobs queued (end-session, enqueue, bad payload)"
+    assert any(line.split()[:3] == ["sessions", "pending", "1"] for line in lines), status.stdout
+    queue = next(line.split() for line in lines if line.split()[1:2] == ["data_linker_queue"])
+    assert queue[2] == "3", "three jobs queued (end-session, enqueue, bad payload)"
 
     for _ in range(3):
         conn.execute("SELECT outcome FROM datalinker.process_job((SELECT msg_id FROM datalinker.claim_job(30)))")
     conn.execute("SELECT pgmq.send('data_linker_dead_letter', %s::jsonb)", ['{"payload": {"session_id": "s-1"}}'])
     requeued = run_cli(db_env, "requeue-dead")
     assert requeued.returncode == 0 and requeued.stdout.strip() == "requeued 2 dead letter(s)"
+
+
+@pytest.mark.parametrize("role", ["datalinker_readonly", "datalinker_worker", "datalinker_session_manager"])
+def test_status_and_doctor_work_for_every_project_role(conn: psycopg.Connection, db_env: dict[str, str], role: str) -> None:
+    add_session(conn, "s-1", "u1", T0, T0 + 10 * MIN)
+    env = {**db_env, "PGOPTIONS": f"-c role={role}"}
+    status = run_cli(env, "status")
+    assert status.returncode == 0, status.stderr
+    assert any(line.split()[:3] == ["sessions", "pending", "1"] for line in status.stdout.splitlines())
+    doctor = run_cli(env, "doctor")
+    assert doctor.returncode in (0, 1) and "permission denied" not in doctor.stderr, doctor.stderr
+    assert "failed sessions" in doctor.stdout
+
+
+def test_relink_and_unplaced_from_the_command_line(conn: psycopg.Connection, db_env: dict[str, str]) -> None:
+    add_session(conn, "s-1", "u1", T0, T0 + 10 * MIN)
+    add_device_chunk(conn, "c", "u1", T0 + MIN, T0 + MIN + SEC)
+    add_device_chunk(conn, "waits", "u2", T0 + MIN, T0 + MIN + SEC, received_at=T0 + 5 * MIN)
+    unplaced = run_cli(db_env, "unplaced")
+    assert unplaced.returncode == 0
+    assert {tuple(line.split()[:2]) for line in unplaced.stdout.splitlines()[2:]} == {("c", "u1"), ("waits", "u2")}
+    assert "waiting" in unplaced.stdout and "placeable" in unplaced.stdout
+    relinked = run_cli(db_env, "relink", "s-1")
+    assert relinked.returncode == 0, relinked.stderr
+    assert relinked.stdout.splitlines()[2].split()[:4] == ["s-1", "completed", "1", "1"]
+    assert run_cli(db_env, "relink", "ghost").returncode == 3
