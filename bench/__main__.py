@@ -57,6 +57,15 @@ def session_ids(conn: psycopg.Connection, prefix: str, legacy_only: bool = True)
                                        " ORDER BY session_id", [prefix + "%"]).fetchall()]
 
 
+# What link_session writes for the session, computed beforehand: the bare UPDATE then only writes it.
+PRECOMPUTE = """
+CREATE TEMP TABLE precomputed ON COMMIT DROP AS
+SELECT c.object_id, c.start_time, c.end_time
+FROM datalinker.chunk_placements((SELECT user_id FROM public.sessions WHERE session_id = %(sid)s)) c
+WHERE c.status = 'placed' AND c.session_id = %(sid)s
+"""
+
+
 def latency(conn: psycopg.Connection, ids: list[str]) -> dict[str, float]:
     """Medians of link_session, the bare UPDATE and the naive peer on the same sessions (all rolled back)."""
     link, bare, naive = [], [], []
@@ -64,8 +73,7 @@ def latency(conn: psycopg.Connection, ids: list[str]) -> dict[str, float]:
         with conn.transaction(force_rollback=True):
             link.append(timed(lambda: conn.execute("SELECT * FROM datalinker.link_session(%s)", [sid]).fetchall()))
         with conn.transaction(force_rollback=True):
-            conn.execute("CREATE TEMP TABLE precomputed ON COMMIT DROP AS"
-                         " SELECT * FROM datalinker.session_chunks(%s)", [sid])
+            conn.execute(PRECOMPUTE, {"sid": sid})
             conn.execute("ANALYZE precomputed")
             bare.append(timed(lambda: conn.execute(
                 "UPDATE public.raw_data_objects r SET start_time = p.start_time, end_time = p.end_time,"
@@ -88,8 +96,8 @@ def link_only(conn: psycopg.Connection, ids: list[str]) -> float:
 
 def explain(conn: psycopg.Connection, sid: str) -> str:
     with conn.transaction(force_rollback=True):
-        rows = conn.execute("EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) SELECT * FROM datalinker.session_chunks(%s)"
-                            " ", [sid]).fetchall()
+        rows = conn.execute("EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) SELECT * FROM datalinker.chunk_placements("
+                            "(SELECT user_id FROM public.sessions WHERE session_id = %s))", [sid]).fetchall()
         plan = "\n".join(r[0] for r in rows)
         conn.execute("LOAD 'auto_explain'")
         conn.execute("SET LOCAL auto_explain.log_min_duration = 0")

@@ -4,8 +4,9 @@
 --    Chunks that overlap another in that space (same ticks a counter period apart) stand alone.
 -- 2. Segments: islands chained by tick continuity (mutual, unique best match); positions relative to
 --    the segment head are exact whatever the segment's length.
--- 3. Placement of a segment, in this order: anchors (placed chunks its ticks continue) — live (longer
---    than live_lag_us, every chunk received within live_lag_us of its end at the latest placement) —
+-- 3. Placement of a segment, in this order: anchors (placed chunks its ticks continue) — live (every chunk
+--    received within live_lag_us of its end at the latest placement, the receipts spread like the
+--    recording and over at least live_lag_us) —
 --    buffered (inside one of the user's sessions ± session_margin_us, within max_upload_delay_us of
 --    upload, not colliding with placed chunks of the same type). One placement: placed; none: waiting;
 --    several: ambiguous.
@@ -124,6 +125,7 @@ segments AS MATERIALIZED (
            min(m.rcv + v_skew - m.rel) AS bound,          -- latest start the receipts allow
            max(m.rcv - m.rel - m.dur) AS lag_ref,         -- lag of the slowest chunk = lag_ref − start
            (array_agg(m.t0 ORDER BY m.rel))[1] AS head_t0,
+           (array_agg(m.dur ORDER BY m.rel))[1] AS head_dur,
            (array_agg(m.t1 ORDER BY m.rel DESC))[1] AS tail_t1,
            min(m.rcv) AS first_rcv, max(m.rcv) AS last_rcv
     FROM members m
@@ -143,7 +145,7 @@ sess AS MATERIALIZED (
            OR s.end_time > (SELECT datalinker.from_epoch_us(min(p.rcv) - v_delay - c_period) FROM pend p))
 ),
 clocked AS (  -- every segment under every nearby clock: its latest placement
-    SELECT g.data_type, g.seg, x.session_id, x.ended, x.s_us, x.e_us, g.span, g.lag_ref,
+    SELECT g.data_type, g.seg, x.session_id, x.ended, x.s_us, x.e_us, g.span, g.lag_ref, g.first_rcv, g.last_rcv, g.head_dur,
            datalinker.device_to_utc_model_us(g.head_t0, g.head_t0, x.s_us, g.bound, 0,
                                               x.mean_offset_us, x.mean_at_us, x.slope) AS t_latest
     FROM segments g
@@ -151,15 +153,19 @@ clocked AS (  -- every segment under every nearby clock: its latest placement
     WHERE x.mean_offset_us IS NOT NULL
 ),
 live AS (  -- streamed live under a clock of a session near that time: the latest placement is the one
+    -- Live = in step: every chunk received within live_lag of its end, the receipts spread like the
+    -- recording (within live_lag of its length after the first chunk), and over at least live_lag (a burst
+    -- upload has all its receipts at once, so it never passes, however its lags look with the skew).
     SELECT c.data_type, c.seg, min(c.t_latest) AS t
     FROM clocked c
-    WHERE c.span > v_live
-      AND c.lag_ref - c.t_latest <= v_live
+    WHERE c.lag_ref - c.t_latest <= v_live
+      AND c.last_rcv - c.first_rcv >= c.span - c.head_dur - v_live
+      AND c.last_rcv - c.first_rcv >= v_live
       AND c.t_latest < c.e_us + c_period AND c.t_latest + c.span > c.s_us - c_period
     GROUP BY c.data_type, c.seg
 ),
 buffered AS (  -- placements n·2^32 apart that lie inside the session, within the upload delay
-    SELECT c.data_type, c.seg, c.session_id, c.span, c.t_latest - k.k * c_period AS t, false AS looks_live
+    SELECT c.data_type, c.seg, c.session_id, c.span, c.t_latest - k.k * c_period AS t
     FROM clocked c
     CROSS JOIN LATERAL generate_series(
         greatest(0, ceil((c.t_latest + c.span - c.e_us - v_margin)::numeric / c_period)::bigint),
@@ -168,7 +174,7 @@ buffered AS (  -- placements n·2^32 apart that lie inside the session, within t
     UNION ALL
     -- A short segment that merely looks live proves little, but its latest placement stays possible
     -- (in a session or not): it competes with the buffered ones.
-    SELECT c.data_type, c.seg, NULL, c.span, c.t_latest, true
+    SELECT c.data_type, c.seg, NULL, c.span, c.t_latest
     FROM clocked c
     WHERE c.lag_ref - c.t_latest <= v_live
       AND c.t_latest < c.e_us + c_period AND c.t_latest + c.span > c.s_us - c_period
@@ -189,23 +195,14 @@ clusters AS (  -- the same placement seen through two sessions' clocks differs b
                            THEN 1 ELSE 0 END AS new_cluster
           FROM viable v) v
 ),
-cluster_facts AS (
-    SELECT c.data_type, c.seg, c.cluster, min(c.t) AS t,
-           bool_or(c.looks_live) AND bool_or(c.session_id IS NOT NULL) AS live_in_session
-    FROM clusters c
-    GROUP BY c.data_type, c.seg, c.cluster
-),
--- One placement: placed. Several, of which exactly one is the latest, looks live and lies in a session:
--- that one (an older session's copy one period back has had its chance to collide). Else ambiguous.
+-- One placement: placed. Several: ambiguous, however live the latest one looks (timing alone never rules
+-- out a copy one period back); a collision or an anchor from more data may settle it later.
 buffered_choice AS (
-    SELECT f.data_type, f.seg, count(*) AS n,
-           CASE WHEN count(*) = 1 THEN min(f.t)
-                WHEN count(*) FILTER (WHERE f.live_in_session) = 1 THEN min(f.t) FILTER (WHERE f.live_in_session)
-           END AS t,
-           (SELECT array_agg(DISTINCT c.session_id ORDER BY c.session_id) FROM clusters c
-             WHERE c.data_type = f.data_type AND c.seg = f.seg AND c.session_id IS NOT NULL) AS sessions
-    FROM cluster_facts f
-    GROUP BY f.data_type, f.seg
+    SELECT c.data_type, c.seg, count(DISTINCT c.cluster) AS n,
+           CASE WHEN count(DISTINCT c.cluster) = 1 THEN min(c.t) END AS t,
+           array_agg(DISTINCT c.session_id ORDER BY c.session_id) FILTER (WHERE c.session_id IS NOT NULL) AS sessions
+    FROM clusters c
+    GROUP BY c.data_type, c.seg
 ),
 anchor_times AS (  -- placed chunks whose ticks the segment continues, before its head or after its tail
     SELECT g.data_type, g.seg,

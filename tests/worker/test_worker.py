@@ -22,8 +22,9 @@ def make_sessions(conn: psycopg.Connection, n: int, users: int = 3) -> list[str]
         sid, user = f"s{i:04d}", f"u{i % users}"
         start = T0 + i * 20 * MIN
         add_session(conn, sid, user, start, None)
-        add_device_chunk(conn, f"{sid}-c1", user, start + MIN, start + MIN + SEC)
-        add_device_chunk(conn, f"{sid}-c2", user, start + 2 * MIN, start + 2 * MIN + SEC)
+        # a live stream of two 3-min chunks, each uploaded as it ends
+        add_device_chunk(conn, f"{sid}-c1", user, start + MIN, start + 4 * MIN)
+        add_device_chunk(conn, f"{sid}-c2", user, start + 4 * MIN, start + 7 * MIN)
         conn.execute("SELECT datalinker.end_session(%s, %s)", [sid, start + 10 * MIN])
         ids.append(sid)
     return ids
