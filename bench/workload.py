@@ -43,7 +43,9 @@ SELECT s.session_id || '/' || dt || '/' || j,
        CASE WHEN legacy THEN datalinker.wrap_us(datalinker.epoch_us(t0) + off_us) END,
        CASE WHEN legacy THEN datalinker.wrap_us(datalinker.epoch_us(t1) + off_us) END,
        dt,
-       t1 + interval '1.5 seconds'
+       CASE WHEN %(buffered_every)s > 0 AND right(s.session_id, 6)::integer %% %(buffered_every)s = 0
+            THEN s.end_time + %(upload_delay)s::interval + j * interval '1 millisecond'  -- one burst, days later
+            ELSE t1 + interval '1.5 seconds' END                                          -- live, as recorded
 FROM public.sessions s
 CROSS JOIN LATERAL (SELECT s.clock_offset_info IS NOT NULL AND NOT %(linked)s AS legacy,
                            datalinker.clock_offset_us(s.clock_offset_info) AS off_us) k
@@ -77,8 +79,11 @@ def experiment(conn: psycopg.Connection) -> object:
 def make_sessions(conn: psycopg.Connection, prefix: str, n: int, minutes: float, chunk_seconds: float = 1.0,
                   users: int = 10, ended: bool = True, new_device_every: int = 0, linked: bool = False,
                   experiment_id: object = None, day: datetime = DAY, user_prefix: str | None = None,
-                  images: int = 3) -> int:
+                  images: int = 3, buffered_every: int = 0, upload_delay: str = "3 days") -> int:
     """Insert n sessions and their chunks (and media); returns the number of chunks.
+
+    Chunks arrive live (1.5 s after their end) except in every `buffered_every`-th session (by number),
+    whose chunks all arrive in one burst `upload_delay` after the session ended.
 
     Each prefix has users of its own (unless user_prefix says otherwise), so workloads never compete.
     """
@@ -89,7 +94,8 @@ def make_sessions(conn: psycopg.Connection, prefix: str, n: int, minutes: float,
         "day": day, "minutes": minutes, "ended": ended or linked, "new_device_every": new_device_every,
         "status": "completed" if linked else "pending", "n": n})
     cur = conn.execute(INSERT_CHUNKS, {"prefix": prefix, "linked": linked, "chunks_per_type": chunks_per_type,
-                                       "chunk_seconds": chunk_seconds, "data_types": list(DATA_TYPES)})
+                                       "chunk_seconds": chunk_seconds, "data_types": list(DATA_TYPES),
+                                       "buffered_every": buffered_every, "upload_delay": upload_delay})
     if images:
         conn.execute(INSERT_MEDIA, {"prefix": prefix, "images": images})
         conn.execute(INSERT_AUDIO, {"prefix": prefix})

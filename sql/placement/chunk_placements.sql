@@ -245,23 +245,6 @@ decision AS MATERIALIZED (
     LEFT JOIN anchor_choice a ON a.data_type = g.data_type AND a.seg = g.seg
     LEFT JOIN live l ON l.data_type = g.data_type AND l.seg = g.seg
     LEFT JOIN buffered_choice b ON b.data_type = g.data_type AND b.seg = g.seg
-),
-owners AS (  -- the owner rule per chunk, each session converting with its own clock near the placement
-    SELECT m.object_id, x.session_id, x.ended, cv.start_us, cv.end_us,
-           row_number() OVER (PARTITION BY m.object_id
-                              ORDER BY cv.start_us < x.s_us, x.s_us, x.session_id) AS rank
-    FROM members m
-    JOIN decision d ON d.data_type = m.data_type AND d.seg = m.seg AND d.status = 'placed'
-    JOIN sess x
-      ON x.mean_offset_us IS NOT NULL
-     AND x.s_us < d.t + m.rel + m.dur + c_period AND x.e_us > d.t + m.rel - c_period
-    CROSS JOIN LATERAL (
-        SELECT datalinker.device_to_utc_model_us(m.t0, m.t0, x.s_us, d.t + m.rel + c_period / 2, 0,
-                                                  x.mean_offset_us, x.mean_at_us, x.slope) AS start_us,
-               datalinker.device_to_utc_model_us(m.t1, m.t0, x.s_us, d.t + m.rel + c_period / 2, 0,
-                                                  x.mean_offset_us, x.mean_at_us, x.slope) AS end_us
-    ) cv
-    WHERE cv.start_us < x.e_us AND cv.end_us > x.s_us
 )
 SELECT m.object_id, m.data_type, m.created_at,
        CASE WHEN d.status <> 'placed' THEN d.status
@@ -275,7 +258,23 @@ SELECT m.object_id, m.data_type, m.created_at,
        o.session_id, datalinker.from_epoch_us(o.start_us), datalinker.from_epoch_us(o.end_us), d.sessions
 FROM members m
 JOIN decision d ON d.data_type = m.data_type AND d.seg = m.seg
-LEFT JOIN owners o ON o.object_id = m.object_id AND o.rank = 1;
+-- The owner rule per chunk of a placed segment: each nearby session converts it with its own clock near
+-- the placement; the one containing its start wins, then the earliest start, then the smallest id.
+LEFT JOIN LATERAL (
+    SELECT x.session_id, x.ended, cv.start_us, cv.end_us
+    FROM sess x
+    CROSS JOIN LATERAL (
+        SELECT datalinker.device_to_utc_model_us(m.t0, m.t0, x.s_us, d.t + m.rel + c_period / 2, 0,
+                                                  x.mean_offset_us, x.mean_at_us, x.slope) AS start_us,
+               datalinker.device_to_utc_model_us(m.t1, m.t0, x.s_us, d.t + m.rel + c_period / 2, 0,
+                                                  x.mean_offset_us, x.mean_at_us, x.slope) AS end_us
+    ) cv
+    WHERE d.status = 'placed' AND x.mean_offset_us IS NOT NULL
+      AND x.s_us < d.t + m.rel + m.dur + c_period AND x.e_us > d.t + m.rel - c_period
+      AND cv.start_us < x.e_us AND cv.end_us > x.s_us
+    ORDER BY cv.start_us < x.s_us, x.s_us, x.session_id
+    LIMIT 1
+) o ON true;
 END;
 $$;
 

@@ -1,0 +1,39 @@
+"""Placement figures (late and offline data): a buffered hour, and a simulated lab day placed whole."""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime, timezone
+
+import psycopg
+
+from bench import workload
+
+LAB_DAY = datetime(2026, 4, 6, 8, 0, tzinfo=timezone.utc)
+
+SESSIONS_IN_START_ORDER = "SELECT session_id FROM public.sessions WHERE session_id LIKE %s ORDER BY start_time, session_id"
+def make_buffered(conn: psycopg.Connection, prefix: str, n: int, minutes: float, experiment_id: object) -> int:
+    """n sessions whose chunks all arrive in one burst three days after the session ended."""
+    return workload.make_sessions(conn, prefix, n, minutes, users=n, experiment_id=experiment_id,
+                                  buffered_every=1, upload_delay="3 days", day=workload.DAY.replace(day=9))
+
+
+def lab_day(conn: psycopg.Connection, users: int, hours: float, minutes: float = 45) -> dict[str, float]:
+    """A lab day: `users` users, sessions of `minutes` back to back (10-min gaps) over `hours` hours, every third
+    one buffered on the device and uploaded 5 h after it ended. Loads it all, then links every session in start
+    order (each call places the user's chunks): total time and chunks placed per second."""
+    per_user = max(1, int(hours * 60 // (minutes + 10)))
+    chunks = workload.make_sessions(conn, "day-", users * per_user, minutes, chunk_seconds=2.0, users=users,
+                                    day=LAB_DAY, user_prefix="day-user-", images=0, buffered_every=3,
+                                    upload_delay="5 hours")
+    conn.execute("VACUUM ANALYZE public.raw_data_objects")
+    ids = [r[0] for r in conn.execute(SESSIONS_IN_START_ORDER, ["day-%"]).fetchall()]
+    started = time.perf_counter()
+    for sid in ids:
+        conn.execute("SELECT * FROM datalinker.link_session(%s)", [sid]).fetchall()
+    elapsed = time.perf_counter() - started
+    placed = conn.execute("SELECT count(*) FROM public.raw_data_objects WHERE user_id LIKE 'day-user-%'"
+                          " AND session_id IS NOT NULL").fetchone()
+    assert placed is not None
+    return {"lab_day_users": users, "lab_day_sessions": len(ids), "lab_day_chunks": chunks,
+            "lab_day_placed": placed[0], "lab_day_s": elapsed, "lab_day_chunks_per_s": placed[0] / elapsed}
