@@ -1,4 +1,4 @@
--- datalinker.place_user: links every pending device-time chunk of a user that chunk_placements places, repeating while a round places something (a placed segment can settle another); returns per session how many chunks it got and how many are left ambiguous with it as a candidate.
+-- datalinker.place_user: links every pending device-time chunk of a user that chunk_placements places, repeating while a round places something and left chunks ambiguous or waiting (a placed segment can settle another); returns per session how many chunks it got and how many are left ambiguous with it as a candidate.
 -- Serialised per user (transaction advisory lock), so two passes never place around each other. Clears
 -- the user's placement request first: rows committed after that request their own pass.
 CREATE OR REPLACE FUNCTION datalinker.place_user(p_user_id text)
@@ -16,6 +16,7 @@ DECLARE
     v_ambiguous  varchar[];
     v_placed     varchar[] := '{}'::varchar[];
     v_round      integer := 0;
+    v_undecided  integer;
 BEGIN
     PERFORM pg_advisory_xact_lock(hashtext('datalinker.place_user'), hashtext(p_user_id));
     DELETE FROM datalinker.placement_requests r WHERE r.user_id = p_user_id;
@@ -25,8 +26,9 @@ BEGIN
                array_agg(c.session_id) FILTER (WHERE c.status = 'placed'),
                array_agg(c.start_time) FILTER (WHERE c.status = 'placed'),
                array_agg(c.end_time) FILTER (WHERE c.status = 'placed'),
-               array_agg(s.candidate) FILTER (WHERE c.status = 'ambiguous')
-          INTO v_ids, v_sessions, v_starts, v_ends, v_ambiguous
+               array_agg(s.candidate) FILTER (WHERE c.status = 'ambiguous'),
+               count(DISTINCT c.object_id) FILTER (WHERE c.status IN ('ambiguous', 'waiting'))
+          INTO v_ids, v_sessions, v_starts, v_ends, v_ambiguous, v_undecided
           FROM datalinker.chunk_placements(p_user_id) c
           LEFT JOIN LATERAL unnest(c.candidate_sessions) AS s(candidate) ON c.status = 'ambiguous';
         EXIT WHEN v_ids IS NULL OR v_round > 10;
@@ -35,10 +37,13 @@ BEGIN
                SET start_time = u.start_time, end_time = u.end_time, session_id = u.session_id,
                    linked_by = 'placement'
               FROM unnest(v_ids, v_sessions, v_starts, v_ends) AS u(object_id, session_id, start_time, end_time)
-             WHERE r.object_id = u.object_id AND r.session_id IS NULL AND r.start_time IS NULL
+             WHERE r.object_id = u.object_id AND r.user_id = p_user_id  -- the user's pending rows, by index
+               AND r.session_id IS NULL AND r.start_time IS NULL
             RETURNING u.session_id
         )
         SELECT v_placed || coalesce(array_agg(linked.session_id), '{}') INTO v_placed FROM linked;
+        -- Another round can only settle chunks left ambiguous or waiting (a collision, a new anchor).
+        EXIT WHEN v_undecided = 0;
     END LOOP;
     RETURN QUERY
     SELECT x.session_id, count(*) FILTER (WHERE x.kind = 'placed')::integer,
