@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 
 import psycopg
@@ -89,13 +90,15 @@ def test_every_reason_for_waiting_is_visible(conn: psycopg.Connection) -> None:
     assert summary["session_running"] == 1 and summary["outside_sessions"] == 36
 
 
-def test_chunks_arriving_after_their_session_was_linked_are_noted_once_per_user(conn: psycopg.Connection) -> None:
+def test_a_copy_of_100000_late_rows_is_noted_once_per_user(conn: psycopg.Connection) -> None:
     add_session(conn, "s", "u1", T0, T0 + 10 * MIN)
     link(conn, "s")
+    started = time.monotonic()
     with conn.cursor() as cur, cur.copy("COPY public.raw_data_objects (object_id, user_id, start_time_device,"
                                         " end_time_device, data_type, created_at) FROM STDIN") as copy:
-        for i in range(3000):
+        for i in range(100_000):
             copy.write_row((f"late-{i}", f"u{i % 3}", i * 10, i * 10 + 5, "eeg", T0 + HOUR))
+    print(f"COPY of 100,000 rows with the upload trigger: {time.monotonic() - started:.2f} s")
     assert conn.execute("SELECT user_id FROM datalinker.placement_requests ORDER BY 1").fetchall() == [
         ("u0",), ("u1",), ("u2",)], "one request per user, not per row"
 
@@ -140,3 +143,17 @@ def test_relink_that_fails_changes_nothing_but_the_status(conn: psycopg.Connecti
     assert result == ("failed",)
     assert snapshot(conn)["raw_data_objects"] == before, "the undo rolled back with the failed placement"
     assert session(conn, "s")["link_error"].startswith("DL006")
+
+
+def test_status_and_doctor_count_unlinked_chunks_by_reason(conn: psycopg.Connection) -> None:
+    add_session(conn, "first", "u1", T0, T0 + 20 * MIN)
+    add_session(conn, "second", "u1", T0 + PERIOD, T0 + PERIOD + 20 * MIN)
+    upload = T0 + PERIOD + 3 * HOUR + 17 * MIN
+    record(conn, "x", "u1", T0 + 2 * SEC, T0 + 20 * MIN, lambda end: upload)
+    record(conn, "y", "u1", T0 + PERIOD + 2 * SEC, T0 + PERIOD + 20 * MIN, lambda end: upload)
+    add_device_chunk(conn, "lonely", "u2", T0, T0 + SEC, received_at=T0 + 5 * HOUR)
+    status = {(r[0], r[1]): r[2] for r in conn.execute("SELECT section, name, count FROM datalinker.status_report()")}
+    assert status[("unlinked chunks", "ambiguous")] == 238 and status[("unlinked chunks", "waiting")] == 1
+    doctor = {r[0]: (r[1], r[2]) for r in conn.execute("SELECT check_name, status, count FROM datalinker.doctor()")}
+    assert doctor["chunks ambiguous"] == ("warn", 238), "ambiguous chunks need an operator"
+    assert doctor["chunks waiting"] == ("ok", 1)

@@ -156,3 +156,17 @@ def test_demo_runs_end_to_end_at_a_small_size(db_env: dict[str, str]) -> None:
     assert "4/4 sessions completed" in result.stdout
     assert "4/4 sessions linked" in result.stderr
     assert time.monotonic() - started < 120
+
+
+def test_late_uploads_are_placed_by_the_worker_on_its_own(db: str, conn: psycopg.Connection) -> None:
+    [sid] = make_sessions(conn, 1)
+    drain(db)
+    assert downstream(conn) == [sid]
+    start = session(conn, sid)["start_time"]
+    # The device re-sends a chunk it had lost, hours later; nobody calls link_session again.
+    add_device_chunk(conn, "resent", "u0", start + 7 * MIN, start + 8 * MIN, received_at=start + 6 * 60 * MIN)
+    assert conn.execute("SELECT user_id FROM datalinker.placement_requests").fetchall() == [("u0",)]
+    drain(db)  # --exit-when-idle: returns only when nothing placeable is left
+    assert chunk(conn, "resent")["session_id"] == sid and chunk(conn, "resent")["start_time"] == start + 7 * MIN
+    assert downstream(conn) == [sid, sid], "the completed session is announced again with its late chunk"
+    assert conn.execute("SELECT count(*) FROM datalinker.placement_requests").fetchone() == (0,)
