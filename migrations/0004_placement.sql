@@ -25,7 +25,13 @@ INSERT INTO datalinker.settings (name, value, min_value, max_value, unit, descri
     ('session_margin_us', 60000000, 0, 3600000000, 'us',
      'a buffered segment must lie inside a session widened by this much on each side'),
     ('max_session_us', 86400000000, 60000000, 604800000000, 'us',
-     'a running session claims nothing beyond its start plus this (default 24 h), nor beyond now()');
+     'a running session claims nothing beyond its start plus this (default 24 h), nor beyond now()'),
+    ('clock_fit_tolerance_us', 20000, 100, 10000000, 'us',
+     'a clock piece whose robust line leaves most of its sync measurements further off than this is unusable (DL006)'),
+    ('clock_max_rms_us', 500, 10, 100000, 'us',
+     'a clock piece whose inliers scatter more than this (RMS) around its line cannot convert to 1 ms: unusable (DL006)'),
+    ('clock_reset_min_us', 500000, 1000, 1000000000000, 'us',
+     'a jump of consecutive sync offsets smaller than this is jitter or an outlier, never a counter reset');
 
 ALTER TABLE public.raw_data_objects
     ADD COLUMN linked_by varchar CONSTRAINT raw_data_objects_linked_by_known CHECK (linked_by IN ('placement', 'overlap')),

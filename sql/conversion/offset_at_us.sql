@@ -8,4 +8,4 @@ AS $$
 $$;
 
 COMMENT ON FUNCTION datalinker.offset_at_us(numeric, numeric, numeric, bigint) IS
-    'offset_at_us(p_mean_offset_us, p_mean_at_us, p_slope, p_at_us) -> bigint: offset of a clock_model line at a time, in µs.';
+    'offset_at_us(p_mean_offset_us, p_mean_at_us, p_slope, p_at_us) -> bigint: offset of a clock_pieces line at a time, in µs.';

@@ -11,7 +11,8 @@
 --    upload, not colliding with placed chunks of the same type). One placement: placed; none: waiting;
 --    several: ambiguous.
 -- 4. Each chunk of a placed segment goes to its owner session (contains its start, else the earliest
---    it overlaps), converted exactly with that session's clock.
+--    it overlaps), converted exactly with that session's clock piece (clock_pieces) whose span holds it —
+--    the piece the segment was placed with where two could; if nothing decides between two, ambiguous.
 CREATE OR REPLACE FUNCTION datalinker.chunk_placements(p_user_id text)
 RETURNS TABLE (object_id varchar, data_type varchar, received_at timestamptz, status text, session_id varchar,
                start_time timestamptz, end_time timestamptz, candidate_sessions varchar[])
@@ -139,16 +140,18 @@ sess AS MATERIALIZED (
            datalinker.epoch_us(s.start_time) AS s_us,
            coalesce(datalinker.epoch_us(s.end_time),
                     least(v_now, datalinker.epoch_us(s.start_time) + v_max_session)) AS e_us,
+           m.piece, coalesce(m.from_us, -1e18) AS from_us, coalesce(m.to_us, 1e18) AS to_us,
+           coalesce(m.first_at_us, -1e18) AS core_from, coalesce(m.last_at_us, 1e18) AS core_to,
            m.mean_offset_us, m.mean_at_us, m.slope
     FROM public.sessions s
-    LEFT JOIN LATERAL datalinker.clock_model(s.clock_offset_info, false) m ON true
+    LEFT JOIN LATERAL datalinker.clock_pieces(s.clock_offset_info, false) m ON true
     WHERE s.user_id = p_user_id
       AND s.start_time < (SELECT datalinker.from_epoch_us(max(p.rcv) + v_skew + v_margin) FROM pend p)
       AND (s.end_time IS NULL
            OR s.end_time > (SELECT datalinker.from_epoch_us(min(p.rcv) - v_delay - c_period) FROM pend p))
 ),
-clocked AS (  -- every segment under every nearby clock: its latest placement
-    SELECT g.data_type, g.seg, x.session_id, x.ended, x.s_us, x.e_us, g.span, g.lag_ref, g.first_rcv, g.last_rcv, g.head_dur,
+clocked AS (  -- every segment under every nearby clock piece: its latest placement
+    SELECT g.data_type, g.seg, x.session_id, x.piece, x.from_us, x.to_us, x.core_from, x.core_to, x.ended, x.s_us, x.e_us, g.span, g.lag_ref, g.first_rcv, g.last_rcv, g.head_dur,
            datalinker.device_to_utc_model_us(g.head_t0, g.head_t0, x.s_us, g.bound, 0,
                                               x.mean_offset_us, x.mean_at_us, x.slope) AS t_latest
     FROM segments g
@@ -159,27 +162,38 @@ live AS (  -- streamed live under a clock of a session near that time: the lates
     -- Live = in step: every chunk received within live_lag of its end, the receipts spread like the
     -- recording (within live_lag of its length after the first chunk), and over at least live_lag (a burst
     -- upload has all its receipts at once, so it never passes, however its lags look with the skew).
-    SELECT c.data_type, c.seg, min(c.t_latest) AS t
+    SELECT c.data_type, c.seg, min(c.t_latest) AS t,
+           (array_agg(c.session_id ORDER BY c.session_id, c.piece))[1] AS session_id,
+           (array_agg(c.piece ORDER BY c.session_id, c.piece))[1] AS piece
     FROM clocked c
     WHERE c.lag_ref - c.t_latest <= v_live
+      AND c.t_latest >= c.from_us - v_margin AND c.t_latest + c.span <= c.to_us + v_margin
+      AND c.t_latest < c.core_to + v_margin AND c.t_latest + c.span > c.core_from - v_margin
       AND c.last_rcv - c.first_rcv >= c.span - c.head_dur - v_live
       AND c.last_rcv - c.first_rcv >= v_live
       AND c.t_latest < c.e_us + c_period AND c.t_latest + c.span > c.s_us - c_period
     GROUP BY c.data_type, c.seg
+    HAVING max(c.t_latest) - min(c.t_latest) <= c_period / 2  -- live at two places (two clock pieces) decides nothing
 ),
 buffered AS (  -- placements n·2^32 apart that lie inside the session, within the upload delay
-    SELECT c.data_type, c.seg, c.session_id, c.span, c.t_latest - k.k * c_period AS t
+    SELECT c.data_type, c.seg, c.session_id, c.piece, c.span, c.t_latest - k.k * c_period AS t
     FROM clocked c
     CROSS JOIN LATERAL generate_series(
         greatest(0, ceil((c.t_latest + c.span - c.e_us - v_margin)::numeric / c_period)::bigint),
         floor((c.t_latest - c.s_us + v_margin)::numeric / c_period)::bigint) AS k(k)
     WHERE c.t_latest - k.k * c_period >= c.lag_ref - v_delay
+      AND c.t_latest - k.k * c_period >= c.from_us - v_margin        -- within the clock piece
+      AND c.t_latest - k.k * c_period + c.span <= c.to_us + v_margin
+      AND c.t_latest - k.k * c_period < c.core_to + v_margin           -- reaching the piece's measured span:
+      AND c.t_latest - k.k * c_period + c.span > c.core_from - v_margin  -- a gap between pieces decides nothing
     UNION ALL
     -- A short segment that merely looks live proves little, but its latest placement stays possible
     -- (in a session or not): it competes with the buffered ones.
-    SELECT c.data_type, c.seg, NULL, c.span, c.t_latest
+    SELECT c.data_type, c.seg, NULL, c.piece, c.span, c.t_latest
     FROM clocked c
     WHERE c.lag_ref - c.t_latest <= v_live
+      AND c.t_latest >= c.from_us - v_margin AND c.t_latest + c.span <= c.to_us + v_margin
+      AND c.t_latest < c.core_to + v_margin AND c.t_latest + c.span > c.core_from - v_margin
       AND c.t_latest < c.e_us + c_period AND c.t_latest + c.span > c.s_us - c_period
 ),
 viable AS (  -- one device records one stream of a type: a placement over placed chunks is impossible
@@ -203,6 +217,8 @@ clusters AS (  -- the same placement seen through two sessions' clocks differs b
 buffered_choice AS (
     SELECT c.data_type, c.seg, count(DISTINCT c.cluster) AS n,
            CASE WHEN count(DISTINCT c.cluster) = 1 THEN min(c.t) END AS t,
+           (array_agg(c.session_id ORDER BY c.session_id NULLS LAST, c.piece))[1] AS session_id,
+           (array_agg(c.piece ORDER BY c.session_id NULLS LAST, c.piece))[1] AS piece,
            array_agg(DISTINCT c.session_id ORDER BY c.session_id) FILTER (WHERE c.session_id IS NOT NULL) AS sessions
     FROM clusters c
     GROUP BY c.data_type, c.seg
@@ -243,6 +259,8 @@ decision AS MATERIALIZED (
                 ELSE 'waiting'
            END AS status,
            coalesce(a.t, l.t, b.t) AS t,
+           CASE WHEN a.t IS NULL THEN coalesce(l.session_id, b.session_id) END AS chosen_session,
+           CASE WHEN a.t IS NULL THEN coalesce(l.piece, b.piece) END AS chosen_piece,
            CASE WHEN b.t IS NULL AND a.t IS NULL AND l.t IS NULL THEN b.sessions END AS sessions
     FROM segments g
     LEFT JOIN anchor_choice a ON a.data_type = g.data_type AND a.seg = g.seg
@@ -255,6 +273,7 @@ SELECT m.object_id, m.data_type, m.created_at,
                 CASE WHEN EXISTS (SELECT 1 FROM sess x WHERE x.mean_offset_us IS NULL
                                      AND x.s_us < d.t + m.rel + m.dur AND x.e_us > d.t + m.rel)
                      THEN 'no_clock' ELSE 'outside_sessions' END
+            WHEN o.pieces_here > 1 AND NOT o.chosen THEN 'ambiguous'  -- two clock pieces could convert it
             WHEN o.ended THEN 'placed'
             ELSE 'session_running'
        END,
@@ -264,7 +283,9 @@ JOIN decision d ON d.data_type = m.data_type AND d.seg = m.seg
 -- The owner rule per chunk of a placed segment: each nearby session converts it with its own clock near
 -- the placement; the one containing its start wins, then the earliest start, then the smallest id.
 LEFT JOIN LATERAL (
-    SELECT x.session_id, x.ended, cv.start_us, cv.end_us
+    SELECT x.session_id, x.ended, cv.start_us, cv.end_us,
+           coalesce(x.session_id = d.chosen_session AND x.piece = d.chosen_piece, false) AS chosen,
+           count(*) OVER (PARTITION BY x.session_id) AS pieces_here
     FROM sess x
     CROSS JOIN LATERAL (
         SELECT datalinker.device_to_utc_model_us(m.t0, m.t0, x.s_us, d.t + m.rel + c_period / 2, 0,
@@ -275,7 +296,8 @@ LEFT JOIN LATERAL (
     WHERE d.status = 'placed' AND x.mean_offset_us IS NOT NULL
       AND x.s_us < d.t + m.rel + m.dur + c_period AND x.e_us > d.t + m.rel - c_period
       AND cv.start_us < x.e_us AND cv.end_us > x.s_us
-    ORDER BY cv.start_us < x.s_us, x.s_us, x.session_id
+      AND cv.start_us >= x.from_us - v_margin AND cv.start_us < x.to_us + v_margin  -- within the clock piece
+    ORDER BY cv.start_us < x.s_us, x.s_us, x.session_id, 5 DESC, x.piece
     LIMIT 1
 ) o ON true;
 END;

@@ -29,10 +29,10 @@ TO datalinker_readonly;
 -- Readers' queries and the health check.
 GRANT EXECUTE ON FUNCTION datalinker.calibration_sessions(text, uuid), datalinker.session_objects(text),
     datalinker.doctor(integer, integer), datalinker.unplaced_chunks(text), datalinker.placement_summary(),
-    datalinker.status_report()
+    datalinker.status_report(), datalinker.clock_report(text)
 TO datalinker_readonly;
 
 -- status and doctor for every project role (the worker's host is where operators look first).
 GRANT EXECUTE ON FUNCTION datalinker.status_report(), datalinker.doctor(integer, integer),
-    datalinker.placement_summary(), datalinker.unplaced_chunks(text)
+    datalinker.placement_summary(), datalinker.unplaced_chunks(text), datalinker.clock_report(text)
 TO datalinker_worker;
