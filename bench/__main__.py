@@ -222,10 +222,12 @@ def run(size: Size, show_explain: bool) -> tuple[dict[str, float], str]:
             chunks = workload.make_sessions(conn, "lat-", size.sessions + 1, size.minutes, users=size.sessions + 1,
                                             new_device_every=size.sessions + 1, experiment_id=exp)
             buffered_chunks = placement.make_buffered(conn, "buf-", size.sessions, size.minutes, exp)
+            placement.make_noisy(conn, "clk-", size.sessions, size.minutes, exp)
             workload.add_background(conn, size.background, "1")
             settle(conn)
             ids = session_ids(conn, "lat-")
             buffered_ids = session_ids(conn, "buf-")
+            noisy_ids = session_ids(conn, "clk-")
             results["chunks_per_buffered_session"] = buffered_chunks / size.sessions
             results["chunks_per_session"] = chunks / (size.sessions + 1)
             results["rows_total"] = conn.execute("SELECT count(*) FROM public.raw_data_objects").fetchone()[0]  # type: ignore[index]
@@ -235,6 +237,10 @@ def run(size: Size, show_explain: bool) -> tuple[dict[str, float], str]:
             say("placement: a buffered session uploaded 3 days late")
             link_only(conn, buffered_ids[:1])
             results["buffered_link_ms"] = link_only(conn, buffered_ids)
+            say("clocks: 60 noisy sync measurements with a reset; fitting 10,000")
+            link_only(conn, noisy_ids[:1])
+            results["noisy_clock_link_ms"] = link_only(conn, noisy_ids)
+            results["fit_10000_ms"] = placement.fit_10000_ms(conn)
 
             say(f"scaling: adding {9 * size.background:,} background rows")
             workload.add_background(conn, 9 * size.background, "2")
@@ -318,6 +324,9 @@ def table(r: dict[str, float]) -> str:
         ("buffered / live link_session", r["buffered_link_ms"] / r["link_session_ms"], "<= 2.0"),
         ("buffered session with 10x background rows (ms)", r["buffered_link_ms_10x"], ""),
         ("10x / 1x, buffered", r["buffered_link_ms_10x"] / r["buffered_link_ms"], "<= 1.3"),
+        ("link_session, same session, 60 noisy sync measurements + a reset (ms)", r["noisy_clock_link_ms"], ""),
+        ("noisy clock / offset_ms_avg only", r["noisy_clock_link_ms"] / r["link_session_ms"], "<= 2.0"),
+        ("fitting 10,000 sync measurements (ms)", r["fit_10000_ms"], "< 1000"),
         ("lab day: users / sessions / chunks",
          f"{int(r['lab_day_users'])} / {int(r['lab_day_sessions'])} / {int(r['lab_day_chunks']):,}", ""),
         ("lab day: time to place everything, session by session (s)", r["lab_day_s"], ""),

@@ -37,3 +37,46 @@ def lab_day(conn: psycopg.Connection, users: int, hours: float, minutes: float =
     assert placed is not None
     return {"lab_day_users": users, "lab_day_sessions": len(ids), "lab_day_chunks": chunks,
             "lab_day_placed": placed[0], "lab_day_s": elapsed, "lab_day_chunks_per_s": placed[0] / elapsed}
+
+
+# 60 sync measurements a minute apart, consistent with the session's constant offset: ±40 µs of jitter, two
+# outliers of +50/−35 ms, and a counter reset before the last one (the offset jumps by 5·10^8 ms).
+NOISY_CLOCK = """
+UPDATE public.sessions s
+   SET clock_offset_info = jsonb_build_object('measurements', (
+       SELECT jsonb_agg(jsonb_build_object(
+                  'at', to_char(s.start_time + (k * 60 + 30) * interval '1 second', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
+                  'offset_ms', (s.clock_offset_info ->> 'offset_ms_avg')::numeric
+                               + ((k * 7919) %% 81 - 40) / 1000.0
+                               + CASE k WHEN 17 THEN 50 WHEN 41 THEN -35 WHEN 59 THEN 500000000 ELSE 0 END)
+              ORDER BY k)
+       FROM generate_series(0, 59) k))
+ WHERE s.session_id LIKE %s
+"""
+
+FIT_10000 = """
+SELECT count(*) FROM datalinker.clock_pieces(jsonb_build_object('measurements', (
+    SELECT jsonb_agg(jsonb_build_object('at', to_char(timestamptz '2026-03-02 00:00Z' + k * interval '6 seconds',
+                                                      'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
+                                        'offset_ms', -1712345678901.25 + k * 0.00015 + ((k * 7919) % 81 - 40) / 1000.0
+                                                     + CASE WHEN k % 97 = 0 THEN 40 ELSE 0 END
+                                                     + CASE WHEN k >= 5000 THEN 9000000 ELSE 0 END) ORDER BY k)
+    FROM generate_series(0, 9999) k)))
+"""
+
+
+def make_noisy(conn: psycopg.Connection, prefix: str, n: int, minutes: float, experiment_id: object) -> int:
+    """n live sessions like the latency ones, whose clock is 60 noisy sync measurements with one reset."""
+    chunks = workload.make_sessions(conn, prefix, n, minutes, users=n, experiment_id=experiment_id,
+                                    day=workload.DAY.replace(day=16))
+    conn.execute(NOISY_CLOCK, [prefix + "%"])
+    return chunks
+
+
+def fit_10000_ms(conn: psycopg.Connection) -> float:
+    runs = []
+    for _ in range(3):
+        started = time.perf_counter()
+        conn.execute(FIT_10000).fetchone()
+        runs.append((time.perf_counter() - started) * 1000)
+    return sorted(runs)[1]

@@ -67,7 +67,12 @@ def cmd_requeue_dead(args: argparse.Namespace) -> int:
 
 def cmd_status(args: argparse.Namespace) -> int:
     with connect() as conn:
-        print_table(conn.execute(queries.STATUS).fetchall())
+        if args.session_id is None:
+            print_table(conn.execute(queries.STATUS).fetchall())
+            return EXIT_OK
+        print_table(conn.execute(queries.SESSION_STATUS, {"session_id": args.session_id}).fetchall())
+        print()
+        print_table(conn.execute(queries.CLOCK_REPORT, {"session_id": args.session_id}).fetchall())
     return EXIT_OK
 
 
@@ -136,7 +141,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("requeue-dead", help="move dead letters back to data_linker_queue after a fix")
     p.add_argument("--limit", type=int, default=1000)
     p.set_defaults(func=cmd_requeue_dead)
-    sub.add_parser("status", help="sessions per link_status, queue depths and ages, unlinked chunks per reason").set_defaults(func=cmd_status)
+    p = sub.add_parser("status", help="sessions per link_status, queue depths and ages, unlinked chunks per reason;"
+                                      " with SESSION_ID: that session and its clock pieces")
+    p.add_argument("session_id", nargs="?", default=None)
+    p.set_defaults(func=cmd_status)
     p = sub.add_parser("doctor", help="health checks: old unlinked chunks, stuck/failed sessions, dead letters, queue age")
     p.add_argument("--hours", type=int, default=24, help="unlinked chunks older than this are reported (default 24)")
     p.add_argument("--max-queue-age", type=int, default=600, help="oldest queued job allowed, seconds (default 600)")

@@ -44,6 +44,17 @@ REQUEUE_DEAD = "SELECT datalinker.requeue_dead(p_limit => %(limit)s)"
 
 STATUS = "SELECT section, name, count, detail FROM datalinker.status_report()"
 
+SESSION_STATUS = """
+SELECT s.session_id, s.user_id, s.start_time, s.end_time, s.link_status, s.link_error,
+       (SELECT count(*) FROM datalinker.session_objects(p_session_id => s.session_id)) AS objects_linked
+FROM public.sessions s WHERE s.session_id = %(session_id)s
+"""
+
+CLOCK_REPORT = """
+SELECT piece, valid_from, valid_to, offset_at, offset_ms, drift_ppm, points, rejected, rms_us
+FROM datalinker.clock_report(p_session_id => %(session_id)s)
+"""
+
 DOCTOR = """
 SELECT check_name, status, count, detail
 FROM datalinker.doctor(p_unlinked_hours => %(hours)s, p_max_queue_age_seconds => %(max_queue_age)s)

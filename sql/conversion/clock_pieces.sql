@@ -8,8 +8,8 @@
 --    median |residual| / 0.6745: statsmodels' RLM with HuberT), in exact numeric, from a robust start
 --    (median slope, median intercept); the line is kept to 0.001 µs. A single-point piece takes the drift of the largest piece (same crystal).
 -- 3. DL006 when a piece's line leaves most of its points more than clock_fit_tolerance_us off, its inliers
---    scatter more than clock_max_rms_us, its line is uncertain to more than 1 ms (3·RMS/√n; a single-point
---    piece with the pooled RMS of the others), or it drifts over 1000 ppm.
+--    scatter more than clock_max_rms_us, its line is uncertain to more than 1 ms (4·s/√n, s the unbiased
+--    scatter, pooled for pieces of one or two points), or it drifts over 1000 ppm.
 CREATE OR REPLACE FUNCTION datalinker.clock_pieces(p_clock_offset_info jsonb, p_strict boolean DEFAULT true)
 RETURNS TABLE (piece integer, from_us numeric, to_us numeric, first_at_us numeric, last_at_us numeric,
                mean_offset_us numeric, mean_at_us numeric, slope numeric, points integer, rejected integer, rms_us numeric)
@@ -201,8 +201,9 @@ BEGIN
              ORDER BY f.p LIMIT 1;
         END IF;
         IF v_problem IS NULL THEN
-            -- Uncertainty: 3·RMS/√n of the line must stay within the 1 ms the contract promises; a single-point
-            -- piece has the scatter of the others pooled (none measured: taken as exact, like offset_ms_avg).
+            -- Uncertainty: 4·s/√n of the line must stay within the 1 ms the contract promises, s the unbiased
+            -- scatter (Σe²/(n − 2)) pooled over the pieces that have one; a piece without its own (one or two
+            -- points) takes the pooled s; none anywhere: taken as exact, like offset_ms_avg.
             WITH res AS (
                 SELECT u.p, u.i, u.o - v_lines[3 * (u.p - 1) + 2]
                        - coalesce(v_lines[3 * (u.p - 1) + 3], v_best_b, 0) * (u.a - v_lines[3 * (u.p - 1) + 1]) AS e
@@ -210,15 +211,16 @@ BEGIN
             ),
             per AS (
                 SELECT r.p, min(r.i) AS first_i, count(*) AS n,
-                       avg(r.e ^ 2) FILTER (WHERE abs(r.e) <= v_tolerance) AS ms
+                       count(*) FILTER (WHERE abs(r.e) <= v_tolerance) - 2 AS df,
+                       sum(r.e ^ 2) FILTER (WHERE abs(r.e) <= v_tolerance) AS ss
                 FROM res r GROUP BY r.p
             ),
-            pooled AS (SELECT sum(p.ms * p.n) / nullif(sum(p.n), 0) AS ms FROM per p WHERE p.n > 1)
-            SELECT format('measurement %s: the clock piece %s is uncertain to %s µs (3·RMS/√%s); more than 1 ms',
+            pooled AS (SELECT sum(p.ss) / nullif(sum(p.df), 0) AS var FROM per p WHERE p.df > 0)
+            SELECT format('measurement %s: the clock piece %s is uncertain to %s µs (4·s/√%s); more than 1 ms',
                           x.first_i, x.p, round(x.u), x.n)
               INTO v_problem
               FROM (SELECT p.p, p.first_i, p.n,
-                           3 * sqrt(CASE WHEN p.n > 1 THEN p.ms ELSE (SELECT ms FROM pooled) END) / sqrt(p.n) AS u
+                           4 * sqrt(CASE WHEN p.df > 0 THEN p.ss / p.df ELSE (SELECT var FROM pooled) END) / sqrt(p.n) AS u
                       FROM per p) x
              WHERE x.u > 1000
              ORDER BY x.p LIMIT 1;

@@ -103,3 +103,15 @@ def test_relink_and_unplaced_from_the_command_line(conn: psycopg.Connection, db_
     assert relinked.returncode == 0, relinked.stderr
     assert relinked.stdout.splitlines()[2].split()[:4] == ["s-1", "completed", "1", "1"]
     assert run_cli(db_env, "relink", "ghost").returncode == 3
+
+
+def test_status_of_one_session_shows_its_clock_pieces(conn: psycopg.Connection, db_env: dict[str, str]) -> None:
+    points = [{"at": (T0 + k * MIN).isoformat(), "offset_ms": -1712345678901.25 + (0 if k < 5 else 98765432.1)}
+              for k in range(10)]
+    add_session(conn, "s-1", "u1", T0, T0 + 10 * MIN, clock_offset_info={"measurements": points})
+    result = run_cli({**db_env, "PGOPTIONS": "-c role=datalinker_readonly"}, "status", "s-1")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    header = next(i for i, line in enumerate(lines) if line.startswith("piece"))
+    assert [line.split()[0] for line in lines[header + 2:header + 4]] == ["1", "2"], result.stdout
+    assert run_cli(db_env, "status", "ghost").returncode == 3

@@ -235,7 +235,8 @@ def test_fitting_10000_measurements_takes_under_a_second(conn: psycopg.Connectio
 
 @settings(max_examples=int(os.environ.get("DATALINKER_PROPERTY_EXAMPLES", "40")), deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(ppm=st.floats(-100, 100), jitter=st.floats(0, 2000), minutes=st.integers(8, 100),
+# Jitter up to the 0.3 ms: beyond it a handful of sync packets cannot promise 1 ms (then DL006).
+@given(ppm=st.floats(-100, 100), jitter=st.floats(0, 300), minutes=st.integers(8, 100),
        # A counter restart shifts the offset by a uniformly random amount mod 2^32 µs: below clock_reset_min_us
        # (0.5 s) with probability ~0.02 %; such a shift is indistinguishable from a late sync packet (documented).
        resets=st.lists(st.tuples(st.integers(1, 99), st.integers(1_000_000, 2**50) | st.integers(-(2**50), -1_000_000)),
