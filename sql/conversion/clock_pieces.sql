@@ -7,7 +7,8 @@
 -- 2. Per piece, Huber's M-estimator by iteratively reweighted least squares (t = 1.345, scale =
 --    median |residual| / 0.6745: statsmodels' RLM with HuberT), in exact numeric, from a robust start
 --    (median slope, median intercept); the line is kept to 0.001 µs. A single-point piece takes the drift of the largest piece (same crystal).
--- 3. DL006 when a piece's line leaves most of its points more than clock_fit_tolerance_us off, its inliers
+-- 3. DL006 when a piece's line leaves most of its points more than clock_fit_tolerance_us off, has outliers
+--    but fewer than three good points (any two make a line: nothing tells which), its inliers
 --    scatter more than clock_max_rms_us, its line is uncertain to more than 1 ms (4·s/√n, s the unbiased
 --    scatter, pooled for pieces of one or two points), or it drifts over 1000 ppm.
 CREATE OR REPLACE FUNCTION datalinker.clock_pieces(p_clock_offset_info jsonb, p_strict boolean DEFAULT true)
@@ -184,6 +185,19 @@ BEGIN
                   FROM unnest(v_at, v_off, v_piece) WITH ORDINALITY AS u(a, o, p, i) GROUP BY u.p) f
          WHERE f.inliers * 2 <= f.n AND f.n > 1
          GROUP BY f.p, f.inliers, f.n ORDER BY f.p LIMIT 1;
+        IF v_problem IS NULL THEN
+            -- Outliers among fewer than three good points: any two points make a line, nothing tells which.
+            SELECT format('measurement %s: the clock piece %s has %s points, %s of them outliers: too few to tell the clock from the outliers',
+                          f.first_i, f.p, f.n, f.n - f.inliers)
+              INTO v_problem
+              FROM (SELECT u.p, min(u.i) AS first_i, count(*) AS n,
+                           count(*) FILTER (WHERE abs(u.o - v_lines[3 * (u.p - 1) + 2]
+                                                  - coalesce(v_lines[3 * (u.p - 1) + 3], v_best_b, 0) * (u.a - v_lines[3 * (u.p - 1) + 1]))
+                                              <= v_tolerance) AS inliers
+                      FROM unnest(v_at, v_off, v_piece) WITH ORDINALITY AS u(a, o, p, i) GROUP BY u.p) f
+             WHERE f.inliers < f.n AND f.inliers < 3 AND f.n > 1
+             ORDER BY f.p LIMIT 1;
+        END IF;
         IF v_problem IS NULL THEN
             -- Scatter: a line whose inliers scatter by more than clock_max_rms_us (a shift too small to call a
             -- reset, or jitter) cannot promise 1 ms. A single-point piece has the scatter of the others.

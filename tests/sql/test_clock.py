@@ -119,6 +119,8 @@ def at(minutes: float) -> str:
     ([{"at": at(0), "offset_ms": 1}, [1, 2]], "measurement 2 is not an object: [1, 2]"),
     ([{"at": at(0), "offset_ms": 0}, {"at": (T0 + SEC).isoformat(), "offset_ms": 5}],
      "the clock piece 1 drifts 5000.0 ppm"),
+    ([{"at": at(0), "offset_ms": 1.0}, {"at": at(2), "offset_ms": 1.0}, {"at": at(4), "offset_ms": 41.5}],
+     "the clock piece 1 has 3 points, 1 of them outliers: too few to tell the clock from the outliers"),
     ([{"at": at(10 * k), "offset_ms": v} for k, v in enumerate([0, 100, -100, 100, -100, 100, 0])],
      "fits only 2 of its 7 points within 20 ms"),
 ])
@@ -134,10 +136,10 @@ def test_unusable_measurements_fail_the_session_naming_the_measurement(conn: psy
 
 
 def test_one_gross_outlier_is_rejected_not_fatal(conn: psycopg.Connection) -> None:
-    points = [{"at": at(0), "offset_ms": 1.0}, {"at": at(20), "offset_ms": 501.0}, {"at": at(40), "offset_ms": 1.1}]
+    points = [{"at": at(10 * k), "offset_ms": v} for k, v in enumerate([1.0, 1.02, 501.0, 1.06, 1.08])]
     rows = conn.execute("SELECT piece, points, rejected, round(slope * 1e6, 3) FROM datalinker.clock_pieces(%s::jsonb)",
                         [json.dumps({"measurements": points})]).fetchall()
-    assert rows == [(1, 3, 1, Decimal("0.042"))], "one piece through the two good points, the 500 ms outlier rejected"
+    assert rows == [(1, 5, 1, Decimal("0.033"))], "one piece through the four good points, the 500 ms outlier rejected"
 
 
 def test_a_callers_settings_change_nothing_only_the_owners_table_does(conn: psycopg.Connection) -> None:
