@@ -7,7 +7,7 @@
 -- 2. Per piece, Huber's M-estimator by iteratively reweighted least squares (t = 1.345, scale =
 --    median |residual| / 0.6745: statsmodels' RLM with HuberT), in exact numeric, from a robust start
 --    (median slope, median intercept); the line is kept to 0.001 µs. A single-point piece takes the drift of the largest piece (same crystal).
--- 3. DL006 when a piece's line leaves most of its points more than clock_fit_tolerance_us off, has outliers
+-- 3. DL006 when, with several pieces, one has fewer than three measurements; when a piece's line leaves most of its points more than clock_fit_tolerance_us off, has outliers
 --    but fewer than three good points (any two make a line: nothing tells which), its inliers
 --    scatter more than clock_max_rms_us, its line is uncertain to more than 1 ms (4·s/√n, s the unbiased
 --    scatter, pooled for pieces of one or two points), or it drifts over 1000 ppm.
@@ -174,7 +174,15 @@ BEGIN
           FROM (SELECT u.p, count(*) AS n FROM unnest(v_piece) AS u(p) GROUP BY u.p) x
          WHERE v_lines[3 * (x.p - 1) + 3] IS NOT NULL ORDER BY x.n DESC, x.p LIMIT 1;
 
-        -- 3. Fit quality per piece.
+        -- 3. Fit quality per piece. After a reset, a piece needs three measurements for its line to be checked.
+        IF v_pieces > 1 THEN
+            SELECT format('measurement %s: the clock piece %s (after or before a counter reset) has only %s measurement(s); a line needs at least 3 to be checked',
+                          min(u.i), u.p, count(*))
+              INTO v_problem
+              FROM unnest(v_piece) WITH ORDINALITY AS u(p, i)
+             GROUP BY u.p HAVING count(*) < 3 ORDER BY u.p LIMIT 1;
+        END IF;
+        IF v_problem IS NULL THEN
         SELECT format('measurement %s: the clock piece %s fits only %s of its %s points within %s ms (clock_fit_tolerance_us)',
                       min(f.first_i), f.p, f.inliers, f.n, trim_scale(v_tolerance / 1000))
           INTO v_problem
@@ -185,6 +193,7 @@ BEGIN
                   FROM unnest(v_at, v_off, v_piece) WITH ORDINALITY AS u(a, o, p, i) GROUP BY u.p) f
          WHERE f.inliers * 2 <= f.n AND f.n > 1
          GROUP BY f.p, f.inliers, f.n ORDER BY f.p LIMIT 1;
+        END IF;
         IF v_problem IS NULL THEN
             -- Outliers among fewer than three good points: any two points make a line, nothing tells which.
             SELECT format('measurement %s: the clock piece %s has %s points, %s of them outliers: too few to tell the clock from the outliers',
