@@ -40,7 +40,8 @@ def lab_day(conn: psycopg.Connection, users: int, hours: float, minutes: float =
 
 
 # 60 sync measurements a minute apart, consistent with the session's constant offset: ±40 µs of jitter, two
-# outliers of +50/−35 ms, and a counter reset before the last one (the offset jumps by 5·10^8 ms).
+# outliers of +50/−35 ms, and a counter reset at minute 50 (the offset jumps by 5·10^8 ms; RESET_TICKS moves
+# the ticks of the chunks recorded after it).
 NOISY_CLOCK = """
 UPDATE public.sessions s
    SET clock_offset_info = jsonb_build_object('measurements', (
@@ -48,10 +49,18 @@ UPDATE public.sessions s
                   'at', to_char(s.start_time + (k * 60 + 30) * interval '1 second', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
                   'offset_ms', (s.clock_offset_info ->> 'offset_ms_avg')::numeric
                                + ((k * 7919) %% 81 - 40) / 1000.0
-                               + CASE k WHEN 17 THEN 50 WHEN 41 THEN -35 WHEN 59 THEN 500000000 ELSE 0 END)
+                               + CASE k WHEN 17 THEN 50 WHEN 41 THEN -35 ELSE 0 END
+                               + CASE WHEN k >= 50 THEN 500000000 ELSE 0 END)
               ORDER BY k)
        FROM generate_series(0, 59) k))
  WHERE s.session_id LIKE %s
+"""
+
+RESET_TICKS = """
+UPDATE public.raw_data_objects r
+   SET start_time_device = datalinker.wrap_us(r.start_time_device + 500000000000),
+       end_time_device = datalinker.wrap_us(r.end_time_device + 500000000000)
+ WHERE r.object_id LIKE %s AND split_part(r.object_id, '/', 3)::integer >= 3000
 """
 
 FIT_10000 = """
@@ -70,6 +79,7 @@ def make_noisy(conn: psycopg.Connection, prefix: str, n: int, minutes: float, ex
     chunks = workload.make_sessions(conn, prefix, n, minutes, users=n, experiment_id=experiment_id,
                                     day=workload.DAY.replace(day=16))
     conn.execute(NOISY_CLOCK, [prefix + "%"])
+    conn.execute(RESET_TICKS, [prefix + "%"])
     return chunks
 
 
