@@ -112,6 +112,17 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return run_demo(users=args.users, main_minutes=args.minutes, concurrency=args.concurrency)
 
 
+def aware_time(text: str) -> datetime:
+    """An ISO 8601 time with an explicit zone; a zone-less time would be read in some session's TimeZone."""
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"end_time {text!r} is not an ISO 8601 time: {exc}") from exc
+    if value.tzinfo is None:
+        raise argparse.ArgumentTypeError(f"end_time {text!r} has no time zone; add Z or +hh:mm")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     import worker
 
@@ -132,7 +143,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_unplaced)
     p = sub.add_parser("end-session", help="end a session and queue its link job (one transaction)")
     p.add_argument("session_id")
-    p.add_argument("end_time", nargs="?", type=datetime.fromisoformat, default=None,
+    p.add_argument("end_time", nargs="?", type=aware_time, default=None,
                    help="ISO 8601 with time zone (default: now)")
     p.set_defaults(func=cmd_end_session)
     p = sub.add_parser("enqueue", help="queue a link job for an ended session")

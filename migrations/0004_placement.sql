@@ -16,6 +16,8 @@ CREATE TABLE datalinker.settings (
 );
 
 INSERT INTO datalinker.settings (name, value, min_value, max_value, unit, description) VALUES
+    ('skew_us', 60000000, 0, 3600000000, 'us',
+     'SKEW_US of DESIGN §2: how far a device may be ahead of the server''s receipt clock'),
     ('segment_gap_us', 1000, 0, 1000000, 'us',
      'a chunk whose start tick follows another chunk''s end tick by at most this much continues its recording'),
     ('live_lag_us', 120000000, 1000000, 3600000000, 'us',

@@ -5,7 +5,7 @@
 CREATE OR REPLACE FUNCTION datalinker.require_clock_offset(p_session_id text)
 RETURNS void
 LANGUAGE plpgsql STABLE
-SET search_path = ''
+SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     v_session public.sessions%ROWTYPE;

@@ -2,7 +2,7 @@
 CREATE OR REPLACE FUNCTION datalinker.link_media(p_session_id text)
 RETURNS integer
 LANGUAGE sql
-SET search_path = ''
+SET search_path = pg_catalog, pg_temp
 AS $$
     WITH session AS (
         SELECT s.experiment_id FROM public.sessions s

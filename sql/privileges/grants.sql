@@ -23,6 +23,9 @@ TO datalinker_worker;
 GRANT EXECUTE ON FUNCTION datalinker.end_session(text, timestamptz) TO datalinker_session_manager;
 
 GRANT USAGE ON SCHEMA public TO datalinker_readonly, datalinker_worker;
+-- The tunables may be read by every role (doctor shows them); only the owner changes them.
+REVOKE ALL ON datalinker.settings FROM PUBLIC;
+GRANT SELECT ON datalinker.settings TO datalinker_worker, datalinker_readonly, datalinker_session_manager;
 GRANT SELECT ON public.experiments, public.sessions, public.raw_data_objects, public.images, public.audio_clips
 TO datalinker_readonly;
 

@@ -3,7 +3,7 @@ CREATE OR REPLACE FUNCTION datalinker.claim_job(p_vt_seconds integer DEFAULT 60)
 RETURNS TABLE (msg_id bigint, read_ct integer, session_id text)
 LANGUAGE plpgsql
 SECURITY DEFINER
-SET search_path = ''
+SET search_path = pg_catalog, pg_temp
 AS $$
 #variable_conflict use_column
 DECLARE

@@ -4,7 +4,7 @@ CREATE OR REPLACE FUNCTION datalinker.dead_letter(
 )
 RETURNS void
 LANGUAGE plpgsql
-SET search_path = ''
+SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
     PERFORM pgmq.send('data_linker_dead_letter', jsonb_build_object(

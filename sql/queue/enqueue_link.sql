@@ -3,7 +3,7 @@ CREATE OR REPLACE FUNCTION datalinker.enqueue_link(p_session_id text)
 RETURNS bigint
 LANGUAGE plpgsql
 SECURITY DEFINER
-SET search_path = ''
+SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
     PERFORM datalinker.session_for_update(p_session_id, p_require_ended => true);

@@ -4,7 +4,7 @@ RETURNS TABLE (msg_id bigint, session_id text, outcome text, reason text, link_s
                objects_converted integer, objects_linked integer, media_linked integer)
 LANGUAGE plpgsql
 SECURITY DEFINER
-SET search_path = ''
+SET search_path = pg_catalog, pg_temp
 AS $$
 #variable_conflict use_column
 DECLARE

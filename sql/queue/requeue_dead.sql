@@ -3,7 +3,7 @@ CREATE OR REPLACE FUNCTION datalinker.requeue_dead(p_limit integer DEFAULT 1000)
 RETURNS integer
 LANGUAGE plpgsql
 SECURITY DEFINER
-SET search_path = ''
+SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     v_count integer := 0;

@@ -3,7 +3,7 @@ CREATE OR REPLACE FUNCTION datalinker.retry_job(p_msg_id bigint, p_delay_seconds
 RETURNS void
 LANGUAGE plpgsql
 SECURITY DEFINER
-SET search_path = ''
+SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
     PERFORM pgmq.set_vt('data_linker_queue', p_msg_id, greatest(p_delay_seconds, 0));

@@ -3,7 +3,7 @@ CREATE OR REPLACE FUNCTION datalinker.doctor(p_unlinked_hours integer DEFAULT 24
 RETURNS TABLE (check_name text, status text, count bigint, detail text)
 LANGUAGE sql STABLE
 SECURITY DEFINER
-SET search_path = ''
+SET search_path = pg_catalog, pg_temp
 AS $$
     WITH unlinked AS (
         SELECT count(*) AS n, min(r.created_at) AS oldest
@@ -15,6 +15,12 @@ AS $$
         FROM public.sessions s
         WHERE s.link_status = 'processing'
           AND NOT EXISTS (SELECT 1 FROM pgmq.q_data_linker_queue q WHERE q.message ->> 'session_id' = s.session_id)
+    ),
+    stale AS (  -- running longer than max_session_us: they claim nothing beyond it, but someone forgot to end them
+        SELECT count(*) AS n, string_agg(s.session_id, ', ' ORDER BY s.start_time) AS ids
+        FROM public.sessions s
+        WHERE s.end_time IS NULL
+          AND s.start_time < now() - (SELECT x.value FROM datalinker.settings x WHERE x.name = 'max_session_us') * interval '1 microsecond'
     ),
     failed AS (
         SELECT count(*) AS n, min(s.link_error) AS example FROM public.sessions s WHERE s.link_status = 'failed'
@@ -30,6 +36,9 @@ AS $$
            CASE WHEN n > 0 THEN 'oldest received ' || oldest::text END FROM unlinked
     UNION ALL
     SELECT 'sessions stuck in processing', CASE WHEN n = 0 THEN 'ok' ELSE 'warn' END, n, left(ids, 200) FROM stuck
+    UNION ALL
+    SELECT 'sessions running longer than max_session_us', CASE WHEN n = 0 THEN 'ok' ELSE 'warn' END, n,
+           CASE WHEN n > 0 THEN 'never ended: ' || left(ids, 200) || '; end them with the right end time' END FROM stale
     UNION ALL
     SELECT 'failed sessions', CASE WHEN n = 0 THEN 'ok' ELSE 'warn' END, n, left(example, 200) FROM failed
     UNION ALL

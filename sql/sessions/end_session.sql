@@ -3,7 +3,7 @@ CREATE OR REPLACE FUNCTION datalinker.end_session(p_session_id text, p_end_time 
 RETURNS bigint
 LANGUAGE plpgsql
 SECURITY DEFINER
-SET search_path = ''
+SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     v_session public.sessions%ROWTYPE;

@@ -2,7 +2,7 @@
 CREATE OR REPLACE FUNCTION datalinker.session_for_update(p_session_id text, p_require_ended boolean)
 RETURNS public.sessions
 LANGUAGE plpgsql
-SET search_path = ''
+SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     v_session public.sessions%ROWTYPE;

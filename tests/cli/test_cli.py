@@ -115,3 +115,10 @@ def test_status_of_one_session_shows_its_clock_pieces(conn: psycopg.Connection, 
     header = next(i for i, line in enumerate(lines) if line.startswith("piece"))
     assert [line.split()[0] for line in lines[header + 2:header + 4]] == ["1", "2"], result.stdout
     assert run_cli(db_env, "status", "ghost").returncode == 3
+
+
+def test_end_session_refuses_a_time_without_a_zone(conn: psycopg.Connection, db_env: dict[str, str]) -> None:
+    add_session(conn, "s-1", "u1", T0, None)
+    result = run_cli(db_env, "end-session", "s-1", "2026-03-02T09:10:00")
+    assert result.returncode == 2 and "end_time '2026-03-02T09:10:00' has no time zone" in result.stderr
+    assert conn.execute("SELECT end_time FROM public.sessions").fetchone() == (None,)

@@ -148,17 +148,18 @@ def test_non_finite_offset_is_a_clear_error(module_conn: psycopg.Connection, off
         module_conn.execute("SELECT datalinker.device_to_utc(5, %s, %s::float8, NULL)", [T0, offset])
 
 
-def test_skew_is_configurable(module_conn: psycopg.Connection) -> None:
+def test_skew_is_the_owners_setting_and_a_callers_set_changes_nothing(conn: psycopg.Connection) -> None:
     truth = T0 + 10 * MIN
     tick = device_tick(truth, offset_us(OFFSET))
     received_early = truth - 90 * SEC  # a server clock 90 s behind the device: beyond the default 60 s
     query = "SELECT datalinker.device_to_utc(%s, %s, %s, %s)"
-    assert module_conn.execute(query, [tick, T0, OFFSET, received_early]).fetchone() != (truth,)
-    module_conn.execute("SET datalinker.skew_us = 120000000")
-    try:
-        assert module_conn.execute(query, [tick, T0, OFFSET, received_early]).fetchone() == (truth,)
-    finally:
-        module_conn.execute("RESET datalinker.skew_us")
+    assert conn.execute(query, [tick, T0, OFFSET, received_early]).fetchone() != (truth,)
+    conn.execute("SET datalinker.skew_us = 120000000")
+    assert conn.execute(query, [tick, T0, OFFSET, received_early]).fetchone() != (truth,), "a caller's SET is ignored"
+    conn.execute("UPDATE datalinker.settings SET value = 120000000 WHERE name = 'skew_us'")
+    assert conn.execute(query, [tick, T0, OFFSET, received_early]).fetchone() == (truth,)
+    with pytest.raises(psycopg.errors.CheckViolation, match="settings_value_in_bounds"):
+        conn.execute("UPDATE datalinker.settings SET value = -1 WHERE name = 'skew_us'")
 
 
 instants = st.datetimes(min_value=datetime(2020, 1, 1), max_value=datetime(2035, 1, 1), timezones=st.just(UTC))

@@ -168,3 +168,12 @@ def test_a_lock_held_elsewhere_is_transient_never_a_failed_session(conn: psycopg
             link(conn, "s")
     assert snapshot(conn) == before, "lock not available (55P03) propagates: the session is not marked failed"
     assert conn.execute("SELECT datalinker.is_transient('55P03'), datalinker.is_transient('23505')").fetchone() == (True, False)
+
+
+def test_an_infinite_chunk_is_refused_at_insert_and_fails_no_session(conn: psycopg.Connection) -> None:
+    add_session(conn, "s", "u1", T0, T0 + 10 * MIN)
+    add_device_chunk(conn, "c", "u1", T0 + MIN, T0 + MIN + SEC)
+    with pytest.raises(psycopg.errors.CheckViolation, match="raw_data_objects_times_finite"):
+        conn.execute("INSERT INTO public.raw_data_objects (object_id, user_id, start_time, end_time, data_type)"
+                     " VALUES ('bad', 'u1', %s, 'infinity', 'imu')", [T0 + 2 * MIN])
+    assert link(conn, "s")["objects_linked"] == 1

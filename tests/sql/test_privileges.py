@@ -121,3 +121,18 @@ def test_the_real_worker_runs_as_a_login_role_with_only_worker_rights(conn: psyc
         assert conn.execute("SELECT link_status FROM public.sessions WHERE session_id = 's'").fetchone() == ("completed",)
     finally:
         conn.execute(f"DROP ROLE {login}")
+
+
+@pytest.mark.parametrize("reader", ["SELECT * FROM datalinker.doctor()", "SELECT * FROM datalinker.status_report()",
+                                    "SELECT * FROM datalinker.unplaced_chunks()", "SELECT * FROM datalinker.clock_report('s')"])
+def test_a_temp_domain_or_function_never_runs_as_the_owner(conn: psycopg.Connection, reader: str) -> None:
+    add_session(conn, "s", "u1", T0, T0 + 10 * MIN)
+    add_device_chunk(conn, "c", "u1", T0 + MIN, T0 + MIN + SEC, received_at=T0 + 5 * 60 * MIN)
+    with as_role(conn, "datalinker_readonly"):
+        # The attack: a pg_temp type shadowing a built-in, whose CHECK runs the caller's code with the owner's rights.
+        conn.execute("CREATE FUNCTION pg_temp.evil(pg_catalog.text) RETURNS boolean LANGUAGE sql"
+                     " AS $$ INSERT INTO public.experiments (name) VALUES ('pwned') RETURNING true $$")
+        conn.execute("CREATE DOMAIN pg_temp.text AS pg_catalog.text CHECK (pg_temp.evil(VALUE))")
+        conn.execute("CREATE DOMAIN pg_temp.int8 AS pg_catalog.int8 CHECK (pg_temp.evil(VALUE::pg_catalog.text))")
+        conn.execute(reader).fetchall()
+        assert conn.execute("SELECT count(*) FROM public.experiments WHERE name = 'pwned'").fetchone() == (0,)

@@ -47,7 +47,7 @@ def test_session_objects_in_time_order_by_index(conn: psycopg.Connection) -> Non
 
 def test_doctor_is_all_ok_on_a_healthy_database(conn: psycopg.Connection) -> None:
     rows = conn.execute("SELECT check_name, status, count FROM datalinker.doctor()").fetchall()
-    assert [r[1] for r in rows] == ["ok"] * 5 and len(rows) == 5
+    assert [r[1] for r in rows] == ["ok"] * 6 and len(rows) == 6, rows  # no unplaced-chunk rows when none wait
 
 
 def test_doctor_reports_each_problem(conn: psycopg.Connection, db_env: dict[str, str]) -> None:
@@ -69,3 +69,12 @@ def test_doctor_reports_each_problem(conn: psycopg.Connection, db_env: dict[str,
     result = subprocess.run([sys.executable, "-m", "datalinker.cli", "doctor"], env=db_env, capture_output=True,
                             text=True, timeout=60)
     assert result.returncode == 1 and "sessions stuck in processing" in result.stdout
+
+
+def test_doctor_lists_sessions_left_running(conn: psycopg.Connection) -> None:
+    from tests.helpers import T0, add_session
+
+    add_session(conn, "forgotten", "u1", T0, None)
+    rows = {r[0]: r[1:] for r in conn.execute("SELECT check_name, status, count, detail FROM datalinker.doctor()")}
+    status, count, detail = rows["sessions running longer than max_session_us"]
+    assert (status, count) == ("warn", 1) and "forgotten" in detail
