@@ -35,6 +35,7 @@ class Settings:
     concurrency: int = 1
     exit_when_idle: bool = False  # drain the queue, then exit (demo, benchmarks)
     max_backoff_seconds: float = 30.0
+    lock_timeout_ms: int = 5000  # a lock held elsewhere never stalls the worker: give up, retry that job later
 
 
 class Worker:
@@ -54,6 +55,7 @@ class Worker:
                         psycopg.connect(self.settings.conninfo, autocommit=True) as listen:
                     for channel in queries.LISTEN:
                         listen.execute(channel)
+                    work.execute(queries.SET_LOCK_TIMEOUT, {"ms": str(self.settings.lock_timeout_ms)})
                     backoff = 0.5
                     if self._loop(work, listen):
                         return
@@ -167,12 +169,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--vt", type=int, default=60, help="visibility timeout in seconds (default 60)")
     parser.add_argument("--max-attempts", type=int, default=5, help="attempts before dead-lettering (default 5)")
     parser.add_argument("--poll", type=float, default=5.0, help="fallback poll interval in seconds (default 5)")
+    parser.add_argument("--lock-timeout", type=int, default=5000,
+                        help="ms to wait for a lock held elsewhere before retrying that job later (default 5000)")
     parser.add_argument("--exit-when-idle", action="store_true", help="drain the queue and the placement requests, then exit")
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
     return Settings(conninfo=config.conninfo(), vt_seconds=args.vt, max_attempts=args.max_attempts,
-                    poll_seconds=args.poll, concurrency=args.concurrency, exit_when_idle=args.exit_when_idle)
+                    poll_seconds=args.poll, concurrency=args.concurrency, exit_when_idle=args.exit_when_idle,
+                    lock_timeout_ms=args.lock_timeout)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -18,6 +18,9 @@ RETRY_LATER = "SELECT datalinker.retry_job(p_msg_id => %(msg_id)s, p_delay_secon
 # The one definition of "retry later" (also used by link_session): decides the worker's log level.
 IS_TRANSIENT = "SELECT datalinker.is_transient(p_sqlstate => %(sqlstate)s) AS is_transient"
 
+# Every lock wait of the worker is bounded; 55P03 is transient (datalinker.is_transient): the job is retried later.
+SET_LOCK_TIMEOUT = "SELECT set_config('lock_timeout', %(ms)s, false)"
+
 LISTEN = ('LISTEN "pgmq.q_data_linker_queue.INSERT"', "LISTEN datalinker_placement")
 
 # Late and offline data: one user's pending device-time chunks placed per call (zero rows: nothing requested).

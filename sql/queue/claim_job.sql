@@ -15,10 +15,13 @@ BEGIN
     END IF;
     IF datalinker.payload_problem(v_msg.message) IS NULL THEN
         -- Observers see the job start; link_session decides the final status in the work transaction.
+        -- A row locked elsewhere is skipped, not waited for: the claim must commit at once.
         UPDATE public.sessions s SET link_status = 'processing'
-         WHERE s.session_id = v_msg.message ->> 'session_id'
-           AND s.end_time IS NOT NULL
-           AND s.link_status <> 'processing';
+         WHERE s.session_id = (SELECT x.session_id FROM public.sessions x
+                                WHERE x.session_id = v_msg.message ->> 'session_id'
+                                  AND x.end_time IS NOT NULL
+                                  AND x.link_status <> 'processing'
+                                FOR NO KEY UPDATE SKIP LOCKED);
     END IF;
     RETURN QUERY SELECT v_msg.msg_id, v_msg.read_ct,
         CASE WHEN jsonb_typeof(v_msg.message) = 'object' THEN v_msg.message ->> 'session_id' END;

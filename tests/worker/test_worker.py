@@ -170,3 +170,15 @@ def test_late_uploads_are_placed_by_the_worker_on_its_own(db: str, conn: psycopg
     assert chunk(conn, "resent")["session_id"] == sid and chunk(conn, "resent")["start_time"] == start + 7 * MIN
     assert downstream(conn) == [sid, sid], "the completed session is announced again with its late chunk"
     assert conn.execute("SELECT count(*) FROM datalinker.placement_requests").fetchone() == (0,)
+
+
+def test_a_lock_held_elsewhere_delays_only_its_own_job(db: str, conn: psycopg.Connection) -> None:
+    first, second = make_sessions(conn, 2)
+    with psycopg.connect(db) as holder:
+        holder.execute("SELECT 1 FROM public.sessions WHERE session_id = %s FOR UPDATE", [first])
+        with background_worker(db, lock_timeout_ms=200, vt_seconds=2):
+            wait_until(lambda: second in downstream(conn), timeout=20, what="the other session to be linked meanwhile")
+            assert session(conn, first)["link_status"] != "failed", "a held lock is transient, never a failure"
+            holder.rollback()  # the lock goes away: the first job is retried and completes
+            wait_until(lambda: first in downstream(conn), timeout=30, what="the held session after the lock is gone")
+    assert session(conn, first)["link_status"] == "completed"
