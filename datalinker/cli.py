@@ -112,6 +112,17 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return run_demo(users=args.users, main_minutes=args.minutes, concurrency=args.concurrency)
 
 
+def limit(text: str) -> int:
+    """A positive count that fits the SQL API's integer (1 to 1,000,000)."""
+    try:
+        value = int(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"--limit {text!r} is not a whole number") from exc
+    if not 1 <= value <= 1_000_000:
+        raise argparse.ArgumentTypeError(f"--limit {value} is outside 1..1000000")
+    return value
+
+
 def aware_time(text: str) -> datetime:
     """An ISO 8601 time with an explicit zone; a zone-less time would be read in some session's TimeZone."""
     try:
@@ -150,7 +161,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("session_id")
     p.set_defaults(func=cmd_enqueue)
     p = sub.add_parser("requeue-dead", help="move dead letters back to data_linker_queue after a fix")
-    p.add_argument("--limit", type=int, default=1000)
+    p.add_argument("--limit", type=limit, default=1000, help="at most this many (1 to 1,000,000; default 1000)")
     p.set_defaults(func=cmd_requeue_dead)
     p = sub.add_parser("status", help="sessions per link_status, queue depths and ages, unlinked chunks per reason;"
                                       " with SESSION_ID: that session and its clock pieces")

@@ -42,6 +42,14 @@ DECLARE
     v_lines     numeric[] := '{}'::numeric[];  -- per piece: abar, m, b (flattened)
     v_best_b    numeric;
 BEGIN
+    IF jsonb_typeof(p_clock_offset_info -> 'offset_ms_avg') = 'number'
+       AND abs((p_clock_offset_info ->> 'offset_ms_avg')::numeric) > 1e15 THEN
+        IF p_strict THEN
+            RAISE EXCEPTION 'clock_offset_info.offset_ms_avg % is beyond ±1e15 ms', p_clock_offset_info -> 'offset_ms_avg'
+                USING ERRCODE = 'DL006';
+        END IF;
+        RETURN;
+    END IF;
     IF jsonb_typeof(v_points) IS DISTINCT FROM 'array' OR jsonb_array_length(v_points) < 2 THEN
         IF jsonb_typeof(v_points) = 'array' AND jsonb_array_length(v_points) = 1
            AND jsonb_typeof(v_points -> 0 -> 'offset_ms') = 'number'

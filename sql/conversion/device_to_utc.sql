@@ -21,6 +21,10 @@ BEGIN
         RAISE EXCEPTION 'clock offset % ms is not a finite number', p_offset_ms_avg
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
+    IF abs(p_offset_ms_avg) > 1e15 THEN
+        RAISE EXCEPTION 'p_offset_ms_avg % ms is beyond ±1e15 ms', p_offset_ms_avg
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
     -- x::text::numeric keeps the shortest exact decimal digits of the double (x::numeric keeps 15).
     RETURN datalinker.from_epoch_us(datalinker.device_to_utc_us(
         p_device_us,

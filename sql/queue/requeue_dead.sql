@@ -9,13 +9,23 @@ DECLARE
     v_count integer := 0;
     v_msg   pgmq.message_record;
 BEGIN
-    FOR v_msg IN SELECT * FROM pgmq.pop('data_linker_dead_letter', p_limit) LOOP
-        PERFORM pgmq.send('data_linker_queue', v_msg.message -> 'payload');
-        v_count := v_count + 1;
+    IF p_limit IS NULL OR p_limit < 1 THEN
+        RAISE EXCEPTION 'p_limit % must be a positive number of dead letters', coalesce(p_limit::text, 'NULL')
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    FOR v_msg IN SELECT * FROM pgmq.read('data_linker_dead_letter', 30, p_limit) LOOP
+        -- Only an envelope whose payload is a JSON object goes back; anything else stays a dead letter.
+        IF jsonb_typeof(v_msg.message) = 'object' AND jsonb_typeof(v_msg.message -> 'payload') = 'object' THEN
+            PERFORM pgmq.send('data_linker_queue', v_msg.message -> 'payload');
+            PERFORM pgmq.delete('data_linker_dead_letter', v_msg.msg_id);
+            v_count := v_count + 1;
+        ELSE
+            PERFORM pgmq.set_vt('data_linker_dead_letter', v_msg.msg_id, 0);
+        END IF;
     END LOOP;
     RETURN v_count;
 END;
 $$;
 
 COMMENT ON FUNCTION datalinker.requeue_dead(integer) IS
-    'requeue_dead(p_limit int DEFAULT 1000) -> int: pops dead letters and re-sends their original payloads to data_linker_queue (a failed session is retried by link_session).';
+    'requeue_dead(p_limit int DEFAULT 1000) -> int: re-sends the original payloads of up to p_limit dead letters to data_linker_queue (a failed session is retried by link_session); envelopes without a JSON object payload stay in the dead-letter queue. Raises 22023 for p_limit < 1.';

@@ -122,3 +122,16 @@ def test_end_session_refuses_a_time_without_a_zone(conn: psycopg.Connection, db_
     result = run_cli(db_env, "end-session", "s-1", "2026-03-02T09:10:00")
     assert result.returncode == 2 and "end_time '2026-03-02T09:10:00' has no time zone" in result.stderr
     assert conn.execute("SELECT end_time FROM public.sessions").fetchone() == (None,)
+
+
+def test_requeue_dead_refuses_a_limit_out_of_range_and_keeps_non_object_envelopes(
+        conn: psycopg.Connection, db_env: dict[str, str]) -> None:
+    result = run_cli(db_env, "requeue-dead", "--limit", "2147483648")
+    assert result.returncode == 2 and "--limit 2147483648 is outside 1..1000000" in result.stderr
+    conn.execute("SELECT pgmq.send('data_linker_dead_letter', '[1, 2]'::jsonb)")
+    conn.execute("SELECT pgmq.send('data_linker_dead_letter', '{\"payload\": \"not an object\"}'::jsonb)")
+    conn.execute("SELECT pgmq.send('data_linker_dead_letter', '{\"payload\": {\"session_id\": \"s-1\"}}'::jsonb)")
+    requeued = run_cli(db_env, "requeue-dead")
+    assert requeued.returncode == 0 and requeued.stdout.strip() == "requeued 1 dead letter(s)"
+    assert conn.execute("SELECT count(*) FROM pgmq.q_data_linker_dead_letter").fetchone() == (2,)
+    assert conn.execute("SELECT message FROM pgmq.q_data_linker_queue").fetchall() == [({"session_id": "s-1"},)]

@@ -262,3 +262,13 @@ def test_no_measurements_ever_give_a_wrong_session_or_a_time_more_than_1_ms_off(
     assert unlinked is not None and (unlinked[0] == 0 or session(conn, "s")["link_status"] == "failed"
                                      or conn.execute("SELECT count(*) FROM datalinker.unplaced_chunks()").fetchone() == unlinked), \
         "an unlinked chunk has a visible reason"
+
+
+def test_an_absurd_offset_names_the_field_never_a_bare_22003(conn: psycopg.Connection) -> None:
+    add_session(conn, "s", "u1", T0, T0 + 10 * MIN, clock_offset_info={"offset_ms_avg": 1e308})
+    conn.execute("INSERT INTO public.raw_data_objects (object_id, user_id, start_time_device, end_time_device,"
+                 " data_type, created_at) VALUES ('c', 'u1', 1, 2, 'eeg', %s)", [T0 + MIN])
+    assert link(conn, "s")["link_status"] == "failed"
+    assert session(conn, "s")["link_error"].startswith("DL006: clock_offset_info.offset_ms_avg 1")
+    with pytest.raises(psycopg.errors.InvalidParameterValue, match="p_offset_ms_avg 1e\\+308 ms is beyond"):
+        conn.execute("SELECT datalinker.device_to_utc(5, %s, 1e308, NULL)", [T0])
