@@ -84,6 +84,15 @@ def cmd_relink(args: argparse.Namespace) -> int:
     return EXIT_OK if row["link_status"] == "completed" else EXIT_JOB_FAILED
 
 
+def cmd_amend(args: argparse.Namespace) -> int:
+    with connect() as conn:
+        row = conn.execute(queries.AMEND_SESSION, {"session_id": args.session_id, "end_time": args.end_time,
+                                                   "clock_offset_info": args.clock_offset_info}).fetchone()
+    assert row is not None
+    print_table([row])
+    return EXIT_OK if row["link_status"] == "completed" else EXIT_JOB_FAILED
+
+
 def cmd_unplaced(args: argparse.Namespace) -> int:
     with connect() as conn:
         rows = conn.execute(queries.UNPLACED_CHUNKS, {"user_id": args.user}).fetchall()
@@ -148,6 +157,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("relink", help="undo what the linker wrote for a session and place again (after a fix)")
     p.add_argument("session_id")
     p.set_defaults(func=cmd_relink)
+    p = sub.add_parser("amend", help="correct an ended session's end time and/or clock info, then relink it")
+    p.add_argument("session_id")
+    p.add_argument("--end-time", type=aware_time, default=None, help="ISO 8601 with time zone")
+    p.add_argument("--clock-offset-info", default=None, help='JSON, e.g. {"offset_ms_avg": -1712345678901.25}')
+    p.set_defaults(func=cmd_amend)
     p = sub.add_parser("unplaced", help="unlinked device-time chunks and why: waiting, ambiguous, no clock, ...")
     p.add_argument("--user", default=None, help="only this user")
     p.add_argument("--limit", type=int, default=200, help="rows to print (default 200)")

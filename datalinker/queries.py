@@ -31,6 +31,12 @@ SELECT session_id, link_status, objects_converted, objects_linked, media_linked,
 FROM datalinker.relink_session(p_session_id => %(session_id)s)
 """
 
+AMEND_SESSION = """
+SELECT session_id, link_status, objects_converted, objects_linked, media_linked, objects_ambiguous
+FROM datalinker.amend_session(p_session_id => %(session_id)s, p_end_time => %(end_time)s,
+                              p_clock_offset_info => %(clock_offset_info)s::jsonb)
+"""
+
 UNPLACED_CHUNKS = """
 SELECT object_id, user_id, data_type, received_at, reason, candidate_sessions
 FROM datalinker.unplaced_chunks(p_user_id => %(user_id)s)

@@ -9,15 +9,11 @@ DECLARE
     v_session public.sessions%ROWTYPE;
 BEGIN
     v_session := datalinker.session_for_update(p_session_id, p_require_ended => false);
-    IF p_end_time IS NULL OR p_end_time <= v_session.start_time THEN
-        RAISE EXCEPTION 'end time % of session % is not after its start time %',
-            coalesce(p_end_time::text, 'NULL'), quote_literal(p_session_id), v_session.start_time
-            USING ERRCODE = 'DL004';
+    IF v_session.end_time IS NOT NULL AND v_session.end_time = p_end_time THEN
+        RETURN NULL;  -- a retried call: already ended, its job was queued then
     END IF;
+    PERFORM datalinker.check_end_time(v_session, p_end_time);
     IF v_session.end_time IS NOT NULL THEN
-        IF v_session.end_time = p_end_time THEN
-            RETURN NULL;  -- a retried call: already ended, its job was queued then
-        END IF;
         RAISE EXCEPTION 'session % already ended at %; refusing a different end time %',
             quote_literal(p_session_id), v_session.end_time, p_end_time
             USING ERRCODE = 'DL005';
@@ -28,4 +24,4 @@ END;
 $$;
 
 COMMENT ON FUNCTION datalinker.end_session(text, timestamptz) IS
-    'end_session(p_session_id text, p_end_time timestamptz DEFAULT now()) -> bigint msg_id: ends the session and queues {"session_id"} on data_linker_queue atomically. Same end time again: no-op, returns NULL. Raises DL001 unknown session, DL004 end not after start (or NULL), DL005 already ended at another time.';
+    'end_session(p_session_id text, p_end_time timestamptz DEFAULT now()) -> bigint msg_id: ends the session and queues {"session_id"} on data_linker_queue atomically. Same end time again: no-op, returns NULL. Raises DL001 unknown session, DL004 end not after start (or NULL), DL005 already ended at another time (correct it with amend_session), DL007 end time in the future beyond skew_us, DL008 longer than max_session_us.';

@@ -177,3 +177,35 @@ def test_an_infinite_chunk_is_refused_at_insert_and_fails_no_session(conn: psyco
         conn.execute("INSERT INTO public.raw_data_objects (object_id, user_id, start_time, end_time, data_type)"
                      " VALUES ('bad', 'u1', %s, 'infinity', 'imu')", [T0 + 2 * MIN])
     assert link(conn, "s")["objects_linked"] == 1
+
+
+def test_end_session_refuses_a_future_or_too_long_end_time_naming_it(conn: psycopg.Connection) -> None:
+    add_session(conn, "s", "u1", T0, None)
+    with pytest.raises(psycopg.Error, match="end_time 2036-03-02 .* of session 's' is in the future") as future:
+        conn.execute("SELECT datalinker.end_session('s', %s)", [T0.replace(year=2036)])
+    assert future.value.sqlstate == "DL007"
+    with pytest.raises(psycopg.Error, match="would make session 's' last 2 days") as too_long:
+        conn.execute("SELECT datalinker.end_session('s', %s)", [T0 + 48 * 60 * MIN])
+    assert too_long.value.sqlstate == "DL008"
+    assert session(conn, "s")["end_time"] is None
+
+
+def test_amend_session_corrects_the_end_time_and_relinks_in_one_go(conn: psycopg.Connection, db_env: dict[str, str]) -> None:
+    import subprocess
+    import sys
+
+    add_session(conn, "s", "u1", T0, None)
+    add_device_chunk(conn, "early", "u1", T0 + MIN, T0 + MIN + SEC)
+    add_device_chunk(conn, "late", "u1", T0 + 20 * MIN, T0 + 20 * MIN + SEC)
+    conn.execute("SELECT datalinker.end_session('s', %s)", [T0 + 10 * MIN])  # ended too early by mistake
+    link(conn, "s")
+    assert chunk(conn, "late")["session_id"] is None
+    with pytest.raises(psycopg.Error, match="already ended"):
+        conn.execute("SELECT datalinker.end_session('s', %s)", [T0 + 30 * MIN])
+    result = subprocess.run([sys.executable, "-m", "datalinker.cli", "amend", "s", "--end-time", (T0 + 30 * MIN).isoformat()],
+                            env=db_env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert (chunk(conn, "early")["session_id"], chunk(conn, "late")["session_id"]) == ("s", "s")
+    assert chunk(conn, "late")["start_time"] == T0 + 20 * MIN
+    with pytest.raises(psycopg.Error, match="in the future"):
+        conn.execute("SELECT * FROM datalinker.amend_session('s', p_end_time => %s)", [T0.replace(year=2036)])
