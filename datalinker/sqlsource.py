@@ -3,7 +3,8 @@
 After every migrate the schema `datalinker` holds exactly the functions defined under sql/:
 each file is applied with CREATE OR REPLACE (a function whose return type or parameter names
 changed is dropped and created again), then every `datalinker` function this transaction did
-not write is dropped (a removed file or an old overload), then the grants are re-applied.
+not write is dropped (a removed file or an old overload), every function is handed to the owner
+role datalinker_owner, then the grants are re-applied.
 """
 
 from __future__ import annotations
@@ -44,6 +45,24 @@ $$
 """
 DROP_OVERLOADS_OF = "SELECT pg_catalog.set_config('datalinker.drop_overloads', %s, true)"
 
+# Hands every function of ours to the NOLOGIN, non-superuser owner (migration 0006), when that role exists.
+HAND_OVER_FUNCTIONS = """
+DO $$
+DECLARE
+    v_fn regprocedure;
+BEGIN
+    IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = 'datalinker_owner') THEN
+        RETURN;
+    END IF;
+    FOR v_fn IN SELECT p.oid::regprocedure FROM pg_catalog.pg_proc p
+                WHERE p.pronamespace = 'datalinker'::regnamespace
+                  AND p.proowner <> 'datalinker_owner'::regrole LOOP
+        EXECUTE pg_catalog.format('ALTER FUNCTION %s OWNER TO datalinker_owner', v_fn);
+    END LOOP;
+END
+$$
+"""
+
 
 def sql_files(sql_dir: Path = SQL_DIR) -> list[Path]:
     return [f for folder in SQL_FOLDERS for f in sorted((sql_dir / folder).glob("*.sql"))]
@@ -80,6 +99,7 @@ def apply_sql_dir(conn: Any, sql_dir: Path = SQL_DIR) -> None:
             if path.parent.name != GRANTS_FOLDER:
                 _apply_file(cur, path)
         cur.execute(DROP_FUNCTIONS)
+        cur.execute(HAND_OVER_FUNCTIONS)
         for path in files:
             if path.parent.name == GRANTS_FOLDER:
                 cur.execute(path.read_text(encoding="utf-8"))

@@ -25,7 +25,7 @@ def test_session_is_processing_while_the_work_runs(conn: psycopg.Connection) -> 
     add_device_chunk(conn, "c1", "u1", T0 + MIN, T0 + MIN + SEC)
     conn.execute("CREATE TABLE public.seen (status text)")
     conn.execute("""
-        CREATE FUNCTION record_status() RETURNS trigger LANGUAGE plpgsql AS $$
+        CREATE FUNCTION record_status() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER AS $$
         BEGIN INSERT INTO public.seen SELECT link_status FROM public.sessions WHERE session_id = NEW.session_id; RETURN NEW; END $$""")
     conn.execute("CREATE TRIGGER t AFTER UPDATE ON public.raw_data_objects FOR EACH ROW EXECUTE FUNCTION record_status()")
     link(conn, "s")

@@ -136,3 +136,19 @@ def test_a_temp_domain_or_function_never_runs_as_the_owner(conn: psycopg.Connect
         conn.execute("CREATE DOMAIN pg_temp.int8 AS pg_catalog.int8 CHECK (pg_temp.evil(VALUE::pg_catalog.text))")
         conn.execute(reader).fetchall()
         assert conn.execute("SELECT count(*) FROM public.experiments WHERE name = 'pwned'").fetchone() == (0,)
+
+
+def test_every_object_belongs_to_a_nologin_non_superuser_owner(conn: psycopg.Connection) -> None:
+    owner = conn.execute("SELECT rolcanlogin, rolsuper FROM pg_roles WHERE rolname = 'datalinker_owner'").fetchone()
+    assert owner == (False, False)
+    others = conn.execute(
+        "SELECT p.oid::regprocedure::text FROM pg_proc p WHERE p.pronamespace = 'datalinker'::regnamespace"
+        " AND p.proowner <> 'datalinker_owner'::regrole"
+        " UNION ALL SELECT c.oid::regclass::text FROM pg_class c"
+        " WHERE c.relnamespace IN ('datalinker'::regnamespace, 'public'::regnamespace) AND c.relkind IN ('r', 'p')"
+        " AND c.relowner <> 'datalinker_owner'::regrole AND c.relname NOT LIKE '\\_yoyo%%' AND c.relname <> 'yoyo_lock'").fetchall()
+    assert others == [], "a SECURITY DEFINER function must never run as the superuser that migrated"
+    definers_as_superuser = conn.execute(
+        "SELECT count(*) FROM pg_proc p JOIN pg_roles r ON r.oid = p.proowner"
+        " WHERE p.pronamespace = 'datalinker'::regnamespace AND p.prosecdef AND r.rolsuper").fetchone()
+    assert definers_as_superuser == (0,)

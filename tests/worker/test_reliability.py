@@ -40,7 +40,7 @@ def make_jobs(conn: psycopg.Connection, n: int, users: int, duplicates: int = 0)
 
 def slow_jobs(conn: psycopg.Connection, max_seconds: float) -> None:
     """Each linking UPDATE sleeps a little, so that kills and restarts land in the middle of jobs."""
-    conn.execute(f"""CREATE FUNCTION public.slow() RETURNS trigger LANGUAGE plpgsql AS $$
+    conn.execute(f"""CREATE FUNCTION public.slow() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER AS $$
         BEGIN PERFORM pg_sleep(random() * {max_seconds}); RETURN NULL; END $$""")
     conn.execute("CREATE TRIGGER slow BEFORE UPDATE ON public.raw_data_objects FOR EACH STATEMENT"
                  " EXECUTE FUNCTION public.slow()")

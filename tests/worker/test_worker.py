@@ -38,7 +38,7 @@ def slow_first_update(conn: psycopg.Connection, seconds: float) -> None:
     """The first link attempt sleeps inside its UPDATE (a long job); later attempts run at full speed."""
     conn.execute("CREATE SEQUENCE public.attempts")  # nextval survives the rollback of the attempt
     conn.execute(f"""
-        CREATE FUNCTION public.slow_once() RETURNS trigger LANGUAGE plpgsql AS $$
+        CREATE FUNCTION public.slow_once() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER AS $$
         BEGIN
             IF nextval('public.attempts') = 1 THEN
                 PERFORM pg_sleep({seconds});
@@ -76,7 +76,7 @@ def test_transient_error_is_retried_then_succeeds(db: str, conn: psycopg.Connect
     [sid] = make_sessions(conn, 1)
     conn.execute("CREATE SEQUENCE public.attempts")  # nextval survives the rollback of the attempt
     conn.execute("""
-        CREATE FUNCTION public.fail_once() RETURNS trigger LANGUAGE plpgsql AS $$
+        CREATE FUNCTION public.fail_once() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER AS $$
         BEGIN
             IF nextval('public.attempts') = 1 THEN
                 RAISE EXCEPTION 'simulated serialization failure' USING ERRCODE = '40001';
