@@ -24,3 +24,12 @@ GRANT USAGE ON SCHEMA pgmq TO datalinker_owner;
 GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA pgmq TO datalinker_owner;
 GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA pgmq TO datalinker_owner;
 GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA pgmq TO datalinker_owner;
+
+-- datalinker_admin: may change the tunables through datalinker.set_setting (nothing else).
+DO $$
+BEGIN
+    IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = 'datalinker_admin') THEN
+        CREATE ROLE datalinker_admin NOLOGIN IN ROLE datalinker_readonly;
+    END IF;
+END
+$$;

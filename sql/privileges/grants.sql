@@ -35,6 +35,10 @@ GRANT EXECUTE ON FUNCTION datalinker.calibration_sessions(text, uuid), datalinke
     datalinker.status_report(), datalinker.clock_report(text)
 TO datalinker_readonly;
 
+-- Tunables: changed only through set_setting, by the admin role.
+GRANT USAGE ON SCHEMA datalinker TO datalinker_admin;
+GRANT EXECUTE ON FUNCTION datalinker.set_setting(text, bigint) TO datalinker_admin;
+
 -- status and doctor for every project role (the worker's host is where operators look first).
 GRANT EXECUTE ON FUNCTION datalinker.status_report(), datalinker.doctor(integer, integer),
     datalinker.placement_summary(), datalinker.unplaced_chunks(text), datalinker.clock_report(text)

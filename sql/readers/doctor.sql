@@ -51,6 +51,9 @@ AS $$
            p.chunks, p.users || ' user(s); oldest received ' || p.oldest_received::text
     FROM datalinker.placement_summary() p
     UNION ALL
+    -- The tunables in force (datalinker.settings; changed with set_setting by datalinker_admin).
+    SELECT 'setting ' || x.name, 'ok', x.value, x.unit || ': ' || x.description FROM datalinker.settings x
+    UNION ALL
     SELECT 'data_linker_queue age', CASE WHEN coalesce(age_s, 0) <= p_max_queue_age_seconds THEN 'ok' ELSE 'warn' END,
            n, CASE WHEN n > 0 THEN 'oldest message ' || age_s || ' s old' END FROM queue
 $$;

@@ -152,3 +152,17 @@ def test_every_object_belongs_to_a_nologin_non_superuser_owner(conn: psycopg.Con
         "SELECT count(*) FROM pg_proc p JOIN pg_roles r ON r.oid = p.proowner"
         " WHERE p.pronamespace = 'datalinker'::regnamespace AND p.prosecdef AND r.rolsuper").fetchone()
     assert definers_as_superuser == (0,)
+
+
+def test_only_the_admin_role_changes_settings_within_their_bounds(conn: psycopg.Connection) -> None:
+    for role in ("datalinker_worker", "datalinker_readonly", "datalinker_session_manager"):
+        with as_role(conn, role):
+            assert refused(conn, "SELECT datalinker.set_setting('skew_us', 1)"), role
+            assert refused(conn, "UPDATE datalinker.settings SET value = 1 WHERE name = 'skew_us'"), role
+    with as_role(conn, "datalinker_admin"):
+        assert conn.execute("SELECT value FROM datalinker.set_setting('skew_us', 120000000)").fetchone() == (120_000_000,)
+        with pytest.raises(psycopg.errors.InvalidParameterValue, match="setting skew_us = -5 is outside"):
+            conn.execute("SELECT datalinker.set_setting('skew_us', -5)")
+    with as_role(conn, "datalinker_admin"):
+        with pytest.raises(psycopg.errors.InvalidParameterValue, match="unknown datalinker setting 'nope'"):
+            conn.execute("SELECT datalinker.set_setting('nope', 1)")

@@ -47,7 +47,9 @@ def test_session_objects_in_time_order_by_index(conn: psycopg.Connection) -> Non
 
 def test_doctor_is_all_ok_on_a_healthy_database(conn: psycopg.Connection) -> None:
     rows = conn.execute("SELECT check_name, status, count FROM datalinker.doctor()").fetchall()
-    assert [r[1] for r in rows] == ["ok"] * 6 and len(rows) == 6, rows  # no unplaced-chunk rows when none wait
+    assert {r[1] for r in rows} == {"ok"}, rows
+    settings = {r[0]: r[2] for r in rows if r[0].startswith("setting ")}
+    assert settings["setting skew_us"] == 60_000_000 and len(settings) == 9, "doctor shows the tunables in force"
 
 
 def test_doctor_reports_each_problem(conn: psycopg.Connection, db_env: dict[str, str]) -> None:
