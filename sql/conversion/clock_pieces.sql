@@ -50,13 +50,8 @@ BEGIN
         END IF;
         RETURN;
     END IF;
-    IF jsonb_typeof(v_points) IS DISTINCT FROM 'array' OR jsonb_array_length(v_points) < 2 THEN
-        IF jsonb_typeof(v_points) = 'array' AND jsonb_array_length(v_points) = 1
-           AND jsonb_typeof(v_points -> 0 -> 'offset_ms') = 'number'
-           AND datalinker.clock_offset_us(p_clock_offset_info) IS NULL THEN
-            RETURN QUERY SELECT 1, NULL::numeric, NULL::numeric, NULL::numeric, NULL::numeric,
-                                round((v_points -> 0 ->> 'offset_ms')::numeric * 1000), 0::numeric, 0::numeric, 1, 0, 0::numeric;
-        ELSIF datalinker.clock_offset_us(p_clock_offset_info) IS NOT NULL THEN
+    IF jsonb_typeof(v_points) IS DISTINCT FROM 'array' OR jsonb_array_length(v_points) = 0 THEN
+        IF datalinker.clock_offset_us(p_clock_offset_info) IS NOT NULL THEN
             RETURN QUERY SELECT 1, NULL::numeric, NULL::numeric, NULL::numeric, NULL::numeric,
                                 datalinker.clock_offset_us(p_clock_offset_info)::numeric, 0::numeric, 0::numeric, 0, 0, 0::numeric;
         END IF;
@@ -101,6 +96,12 @@ BEGIN
          WHERE x.a <= x.prev ORDER BY x.i LIMIT 1;
     END IF;
 
+    IF v_problem IS NULL AND jsonb_array_length(v_points) = 1 THEN  -- one measurement: the constant rule
+        RETURN QUERY SELECT 1, NULL::numeric, NULL::numeric, NULL::numeric, NULL::numeric,
+                            coalesce(datalinker.clock_offset_us(p_clock_offset_info)::numeric, round(v_off[1])),
+                            0::numeric, 0::numeric, 1, 0, 0::numeric;
+        RETURN;
+    END IF;
     IF v_problem IS NULL THEN
         -- 1. Pieces: a break after point i where the detrended difference to point i + 1 jumps.
         WITH pts AS (SELECT u.i, u.a, u.o FROM unnest(v_at, v_off) WITH ORDINALITY AS u(a, o, i)),

@@ -215,3 +215,88 @@ def test_worker_stays_alive_through_a_storm_of_bad_payloads(db: str, conn: psyco
         wait_until(lambda: queue_messages(conn, "event_correction_queue") == [{"session_id": "good"}],
                    what="the good job behind the bad ones")
     assert conn.execute("SELECT count(*) FROM pgmq.q_data_linker_dead_letter").fetchone() == (len(bad),)
+
+
+# --- Trust boundaries (issue 12): hostile clock info, session times and raw rows ---------------------------
+
+DOCUMENTED = {"DL001", "DL002", "DL003", "DL004", "DL005", "DL006", "DL007", "DL008"}
+clock_infos = st.one_of(
+    json_values,
+    st.fixed_dictionaries({"offset_ms_avg": st.one_of(json_values, st.floats(allow_nan=False), st.integers())}),
+    st.fixed_dictionaries({"measurements": st.lists(st.one_of(
+        json_values,
+        st.fixed_dictionaries({"at": st.one_of(json_values, st.sampled_from([
+            "2026-03-02T09:00:00", "2026-03-02T09:00:00Z", "2026-03-02 09:05+09:00", "2026-02-30T00:00:00Z",
+            "yesterday", "2026-03-02T09:10:00.1234567Z"])),
+                               "offset_ms": st.one_of(json_values, st.floats(allow_nan=False),
+                                                      st.sampled_from([1e308, -1e308, 1e15, 1e16, -1712345678901.25]))})),
+        max_size=6)}))
+
+
+@FUZZ
+@given(info=clock_infos)
+def test_any_clock_offset_info_links_exactly_or_fails_with_a_documented_code(fuzz_db: psycopg.Connection, info: Any) -> None:
+    CASES["clock_offset_info (hostile JSON)"] += 1
+    with fuzz_db.transaction(force_rollback=True):
+        if not isinstance(info, dict):
+            with pytest.raises(psycopg.errors.CheckViolation, match="sessions_clock_offset_info_is_object"):
+                fuzz_db.execute("UPDATE public.sessions SET clock_offset_info = %s WHERE session_id = 'real'", [Jsonb(info)])
+            return
+        try:
+            with fuzz_db.transaction():
+                fuzz_db.execute("UPDATE public.sessions SET clock_offset_info = %s, link_status = 'pending'"
+                                " WHERE session_id = 'real'", [Jsonb(info)])
+        except (psycopg.errors.UntranslatableCharacter, psycopg.errors.InvalidTextRepresentation):
+            return  # a NUL in JSON text, or Infinity (not JSON): PostgreSQL refuses to store it at all
+        status = fuzz_db.execute("SELECT link_status FROM datalinker.link_session('real')").fetchone()
+        row = fuzz_db.execute("SELECT link_error, (SELECT session_id FROM public.raw_data_objects"
+                              " WHERE object_id = 'real-chunk') FROM public.sessions WHERE session_id = 'real'").fetchone()
+        assert status is not None and row is not None
+        error, linked_to = row
+        if status[0] == "failed":
+            assert error[:5] in DOCUMENTED, error
+            assert linked_to is None
+        else:
+            assert status[0] == "completed"
+
+
+@FUZZ
+@given(end=st.one_of(st.none(), st.datetimes(timezones=st.just(T0.tzinfo)),
+                     st.sampled_from(["infinity", "-infinity", "2026-03-02 09:30", "9999-12-31 23:59:59+00"])))
+def test_any_end_time_ends_the_session_or_is_refused_with_a_documented_code(fuzz_db: psycopg.Connection, end: Any) -> None:
+    CASES["end times (hostile)"] += 1
+    with fuzz_db.transaction(force_rollback=True):
+        add_session(fuzz_db, "open", "u2", T0, None)
+        try:
+            with fuzz_db.transaction():
+                fuzz_db.execute("SET LOCAL TimeZone = 'Asia/Tokyo'")
+                fuzz_db.execute("SELECT datalinker.end_session('open', %s::timestamptz)",
+                                [end.isoformat() if hasattr(end, "isoformat") else end])
+        except psycopg.Error as exc:
+            assert exc.sqlstate in DOCUMENTED | {"22007", "22008"}, f"{exc.sqlstate}: {exc}"  # a bad literal
+
+
+times = st.one_of(st.none(), st.sampled_from(["infinity", "-infinity", "0001-01-01 00:00+00", "9999-12-31 00:00+00",
+                                              "2026-03-02 09:01:00+00", "2026-03-02 09:01:01+00"]))
+ticks = st.one_of(st.none(), st.integers(-(2**63), 2**63 - 1), st.sampled_from([0, 1, 2**32 - 1, 2**32, -1]))
+
+
+@FUZZ
+@given(start=times, end=times, start_tick=ticks, end_tick=ticks, received=times)
+def test_any_raw_row_is_refused_at_insert_or_never_breaks_another_rows_session(
+        fuzz_db: psycopg.Connection, start: Any, end: Any, start_tick: Any, end_tick: Any, received: Any) -> None:
+    CASES["raw rows (hostile)"] += 1
+    with fuzz_db.transaction(force_rollback=True):
+        try:
+            with fuzz_db.transaction():
+                fuzz_db.execute(
+                    "INSERT INTO public.raw_data_objects (object_id, user_id, start_time, end_time, start_time_device,"
+                    " end_time_device, data_type, created_at) VALUES ('hostile', 'u1', %s, %s, %s, %s, 'eeg',"
+                    " coalesce(%s::timestamptz, now()))", [start, end, start_tick, end_tick, received])
+        except psycopg.Error as exc:
+            assert exc.sqlstate in {"23514", "23502", "22003", "22008"}, f"{exc.sqlstate}: {exc}"  # refused at insert
+        fuzz_db.execute("UPDATE public.sessions SET link_status = 'pending' WHERE session_id = 'real'")
+        status = fuzz_db.execute("SELECT link_status FROM datalinker.link_session('real')").fetchone()
+        assert status == ("completed",), fuzz_db.execute("SELECT link_error FROM public.sessions WHERE session_id = 'real'").fetchone()
+        real = fuzz_db.execute("SELECT session_id, start_time FROM public.raw_data_objects WHERE object_id = 'real-chunk'").fetchone()
+        assert real == ("real", T0 + MIN), "the good chunk is linked at its true time whatever else arrived"
