@@ -8,6 +8,7 @@ CREATE OR REPLACE FUNCTION datalinker.device_to_utc(
 RETURNS timestamptz
 LANGUAGE plpgsql STABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
+SET extra_float_digits = 1  -- the double is read through its text form: always the shortest exact digits
 AS $$
 BEGIN
     IF p_device_us IS NULL OR p_session_start IS NULL OR p_offset_ms_avg IS NULL THEN

@@ -157,3 +157,20 @@ def test_status_and_doctor_count_unlinked_chunks_by_reason(conn: psycopg.Connect
     doctor = {r[0]: (r[1], r[2]) for r in conn.execute("SELECT check_name, status, count FROM datalinker.doctor()")}
     assert doctor["chunks ambiguous"] == ("warn", 238), "ambiguous chunks need an operator"
     assert doctor["chunks waiting"] == ("ok", 1)
+
+
+def test_a_session_left_running_a_month_ago_starves_no_later_session(conn: psycopg.Connection) -> None:
+    add_session(conn, "forgotten", "u1", T0 - timedelta(days=30), None)
+    add_session(conn, "today", "u1", T0, T0 + 10 * MIN)
+    ids = record(conn, "t", "u1", T0 + MIN, T0 + 4 * MIN, lambda end: end + SEC)
+    assert link(conn, "today")["objects_linked"] == len(ids), "a running session claims nothing beyond 24 h"
+
+
+def test_a_callers_float_and_time_settings_change_no_conversion(conn: psycopg.Connection) -> None:
+    query = ("SELECT datalinker.epoch_us(datalinker.device_to_utc(123456789, '2026-03-02 09:00+00',"
+             " -1712345678901.25::float8, '2026-03-02 09:05+00'))")
+    expected = conn.execute(query).fetchone()
+    conn.execute("SET extra_float_digits = -15")
+    conn.execute("SET TimeZone = 'Asia/Tokyo'")
+    conn.execute("SET DateStyle = 'SQL, DMY'")
+    assert conn.execute(query).fetchone() == expected
