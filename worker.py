@@ -81,7 +81,7 @@ class Worker:
             for _ in listen.notifies(timeout=self.settings.poll_seconds, stop_after=1):
                 pass
         if claim is not None:  # stopping with a job claimed ahead: make it visible again at once
-            work.execute(queries.RETRY_LATER, {"msg_id": claim["msg_id"], "delay_seconds": 0})
+            work.execute(queries.RETRY_JOB, {"msg_id": claim["msg_id"], "delay_seconds": 0})
         return True
 
     def place(self, work: psycopg.Connection[dict[str, Any]]) -> bool:
@@ -130,7 +130,7 @@ class Worker:
             if work.broken:
                 raise  # reconnect; the message comes back when its visibility timeout ends
             delay = min(2 ** claim["read_ct"], self.settings.vt_seconds)
-            work.execute(queries.RETRY_LATER, {"msg_id": claim["msg_id"], "delay_seconds": delay})
+            work.execute(queries.RETRY_JOB, {"msg_id": claim["msg_id"], "delay_seconds": delay})
             transient = work.execute(queries.IS_TRANSIENT, {"sqlstate": exc.sqlstate or ""}).fetchone()
             level = logging.WARNING if transient and transient["is_transient"] else logging.ERROR
             log.log(level, "job msg_id=%s session=%r outcome=retry attempt=%s sqlstate=%s error=%r retry_in_s=%s",

@@ -193,7 +193,8 @@ def rss_mb(pid: int) -> float:
 
 def rss_soak(conn: psycopg.Connection, conninfo: str, jobs: int) -> tuple[float, float]:
     """RSS of one worker process after a warm-up of 10 % of the jobs and after all of them."""
-    workload.make_sessions(conn, "rss-", jobs, minutes=1 / 60, users=50, ended=True, images=0)
+    # New-device sessions: this measures the worker's memory over many jobs, not placement (see the lab day).
+    workload.make_sessions(conn, "rss-", jobs, minutes=1 / 60, users=50, ended=True, images=0, new_device_every=1)
     procs = start_workers(conninfo, 1)
     try:
         wait_for(conn, LISTENERS, 1, timeout=60)

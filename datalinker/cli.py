@@ -53,7 +53,7 @@ def cmd_end_session(args: argparse.Namespace) -> int:
 
 def cmd_enqueue(args: argparse.Namespace) -> int:
     with connect() as conn:
-        row = conn.execute(queries.ENQUEUE, {"session_id": args.session_id}).fetchone()
+        row = conn.execute(queries.ENQUEUE_LINK, {"session_id": args.session_id}).fetchone()
     print(f"link job for {args.session_id} queued as msg_id {row and row['enqueue_link']}")
     return EXIT_OK
 
@@ -68,7 +68,7 @@ def cmd_requeue_dead(args: argparse.Namespace) -> int:
 def cmd_status(args: argparse.Namespace) -> int:
     with connect() as conn:
         if args.session_id is None:
-            print_table(conn.execute(queries.STATUS).fetchall())
+            print_table(conn.execute(queries.STATUS_REPORT).fetchall())
             return EXIT_OK
         print_table(conn.execute(queries.SESSION_STATUS, {"session_id": args.session_id}).fetchall())
         print()

@@ -76,7 +76,7 @@ def run_demo(users: int, main_minutes: float, concurrency: int) -> int:
             rows = conn.cursor(row_factory=dict_row).execute(SUMMARY).fetchall()
             print_table(rows)
             print()
-            print_table(conn.cursor(row_factory=dict_row).execute(queries.STATUS).fetchall())
+            print_table(conn.cursor(row_factory=dict_row).execute(queries.STATUS_REPORT).fetchall())
             completed = sum(r["status"] == "completed" for r in rows)
             print(f"\n{completed}/{len(rows)} sessions completed in {elapsed:.1f}s with {concurrency} worker(s);"
                   f" event_correction_queue got one message per completed session.")

@@ -13,7 +13,7 @@ FROM datalinker.process_job(p_msg_id => %(msg_id)s, p_max_attempts => %(max_atte
 """
 
 # After a transient failure: make the message visible again after a short backoff, not the full vt.
-RETRY_LATER = "SELECT datalinker.retry_job(p_msg_id => %(msg_id)s, p_delay_seconds => %(delay_seconds)s)"
+RETRY_JOB = "SELECT datalinker.retry_job(p_msg_id => %(msg_id)s, p_delay_seconds => %(delay_seconds)s)"
 
 # The one definition of "retry later" (also used by link_session): decides the worker's log level.
 IS_TRANSIENT = "SELECT datalinker.is_transient(p_sqlstate => %(sqlstate)s) AS is_transient"
@@ -47,11 +47,11 @@ PLACEMENT_SUMMARY = "SELECT reason, chunks, users, oldest_received FROM datalink
 
 END_SESSION = "SELECT datalinker.end_session(p_session_id => %(session_id)s, p_end_time => %(end_time)s)"
 
-ENQUEUE = "SELECT datalinker.enqueue_link(p_session_id => %(session_id)s)"
+ENQUEUE_LINK = "SELECT datalinker.enqueue_link(p_session_id => %(session_id)s)"
 
 REQUEUE_DEAD = "SELECT datalinker.requeue_dead(p_limit => %(limit)s)"
 
-STATUS = "SELECT section, name, count, detail FROM datalinker.status_report()"
+STATUS_REPORT = "SELECT section, name, count, detail FROM datalinker.status_report()"
 
 SESSION_STATUS = """
 SELECT s.session_id, s.user_id, s.start_time, s.end_time, s.link_status, s.link_error,

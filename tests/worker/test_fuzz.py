@@ -15,7 +15,7 @@ from psycopg.types.json import Jsonb
 
 from tests.fuzzcount import CASES
 from tests.helpers import MIN, SEC, T0, add_device_chunk, add_session, snapshot
-from tests.worker.conftest import background_worker, queue_messages, wait_until
+from tests.workers import background_worker, queue_messages, wait_until
 
 FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 

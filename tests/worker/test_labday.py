@@ -7,7 +7,7 @@ import psycopg
 import pytest
 
 from tests.labday import describe, judge, lab_day, replay
-from tests.worker.conftest import drain
+from tests.workers import drain
 
 
 def test_lab_day_replayed_in_time_order_ends_right_for_every_chunk(

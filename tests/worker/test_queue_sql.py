@@ -6,7 +6,7 @@ import psycopg
 import pytest
 
 from tests.helpers import MIN, SEC, T0, add_device_chunk, add_session, session
-from tests.worker.conftest import dead_letters, queue_messages
+from tests.workers import dead_letters, queue_messages
 
 
 def end_session(conn: psycopg.Connection, session_id: str, end=T0 + 10 * MIN):  # type: ignore[no-untyped-def]

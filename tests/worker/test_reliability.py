@@ -16,7 +16,7 @@ import pytest
 
 from bench import workload
 from tests.fuzzcount import CASES
-from tests.worker.conftest import background_worker, queue_messages, wait_until
+from tests.workers import background_worker, queue_messages, wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 

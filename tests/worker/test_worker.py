@@ -11,7 +11,7 @@ import time
 import psycopg
 
 from tests.helpers import MIN, SEC, T0, add_device_chunk, add_session, chunk, session
-from tests.worker.conftest import background_worker, dead_letters, drain, queue_messages, wait_until
+from tests.workers import background_worker, dead_letters, drain, queue_messages, wait_until
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
