@@ -41,6 +41,7 @@ DECLARE
     v_iter      integer;
     v_lines     numeric[] := '{}'::numeric[];  -- per piece: abar, m, b (flattened)
     v_best_b    numeric;
+    v_res       numeric[];  -- each measurement's residual from its piece's line (µs)
 BEGIN
     IF jsonb_typeof(p_clock_offset_info -> 'offset_ms_avg') = 'number'
        AND abs((p_clock_offset_info ->> 'offset_ms_avg')::numeric) > 1e15 THEN
@@ -182,6 +183,10 @@ BEGIN
         SELECT v_lines[3 * (x.p - 1) + 3] INTO v_best_b
           FROM (SELECT u.p, count(*) AS n FROM unnest(v_piece) AS u(p) GROUP BY u.p) x
          WHERE v_lines[3 * (x.p - 1) + 3] IS NOT NULL ORDER BY x.n DESC, x.p LIMIT 1;
+        SELECT array_agg(u.o - v_lines[3 * (u.p - 1) + 2]
+                         - coalesce(v_lines[3 * (u.p - 1) + 3], v_best_b, 0) * (u.a - v_lines[3 * (u.p - 1) + 1]) ORDER BY u.i)
+          INTO v_res
+          FROM unnest(v_at, v_off, v_piece) WITH ORDINALITY AS u(a, o, p, i);
 
         -- 3. Fit quality per piece. After a reset, a piece needs three measurements for its line to be checked.
         IF v_pieces > 1 THEN
@@ -196,10 +201,8 @@ BEGIN
                       min(f.first_i), f.p, f.inliers, f.n, trim_scale(v_tolerance / 1000))
           INTO v_problem
           FROM (SELECT u.p, min(u.i) AS first_i, count(*) AS n,
-                       count(*) FILTER (WHERE abs(u.o - v_lines[3 * (u.p - 1) + 2]
-                                              - coalesce(v_lines[3 * (u.p - 1) + 3], v_best_b, 0) * (u.a - v_lines[3 * (u.p - 1) + 1]))
-                                          <= v_tolerance) AS inliers
-                  FROM unnest(v_at, v_off, v_piece) WITH ORDINALITY AS u(a, o, p, i) GROUP BY u.p) f
+                       count(*) FILTER (WHERE abs(u.e) <= v_tolerance) AS inliers
+                  FROM unnest(v_res, v_piece) WITH ORDINALITY AS u(e, p, i) GROUP BY u.p) f
          WHERE f.inliers * 2 <= f.n AND f.n > 1
          GROUP BY f.p, f.inliers, f.n ORDER BY f.p LIMIT 1;
         END IF;
@@ -209,10 +212,8 @@ BEGIN
                           f.first_i, f.p, f.n, f.n - f.inliers)
               INTO v_problem
               FROM (SELECT u.p, min(u.i) AS first_i, count(*) AS n,
-                           count(*) FILTER (WHERE abs(u.o - v_lines[3 * (u.p - 1) + 2]
-                                                  - coalesce(v_lines[3 * (u.p - 1) + 3], v_best_b, 0) * (u.a - v_lines[3 * (u.p - 1) + 1]))
-                                              <= v_tolerance) AS inliers
-                      FROM unnest(v_at, v_off, v_piece) WITH ORDINALITY AS u(a, o, p, i) GROUP BY u.p) f
+                           count(*) FILTER (WHERE abs(u.e) <= v_tolerance) AS inliers
+                      FROM unnest(v_res, v_piece) WITH ORDINALITY AS u(e, p, i) GROUP BY u.p) f
              WHERE f.inliers < f.n AND f.inliers < 3 AND f.n > 1
              ORDER BY f.p LIMIT 1;
         END IF;
@@ -222,12 +223,8 @@ BEGIN
             SELECT format('measurement %s: the clock piece %s scatters %s µs RMS around its line; at most %s µs (clock_max_rms_us)',
                           f.first_i, f.p, round(f.rms), v_max_rms)
               INTO v_problem
-              FROM (SELECT u.p, min(u.i) AS first_i,
-                           sqrt(avg(x.e ^ 2) FILTER (WHERE abs(x.e) <= v_tolerance)) AS rms
-                      FROM unnest(v_at, v_off, v_piece) WITH ORDINALITY AS u(a, o, p, i)
-                      CROSS JOIN LATERAL (SELECT u.o - v_lines[3 * (u.p - 1) + 2]
-                                                 - coalesce(v_lines[3 * (u.p - 1) + 3], v_best_b, 0)
-                                                   * (u.a - v_lines[3 * (u.p - 1) + 1]) AS e) x
+              FROM (SELECT u.p, min(u.i) AS first_i, sqrt(avg(u.e ^ 2) FILTER (WHERE abs(u.e) <= v_tolerance)) AS rms
+                      FROM unnest(v_res, v_piece) WITH ORDINALITY AS u(e, p, i)
                      GROUP BY u.p) f
              WHERE f.rms > v_max_rms
              ORDER BY f.p LIMIT 1;
@@ -236,11 +233,7 @@ BEGIN
             -- Uncertainty: 4·s/√n of the line must stay within the 1 ms the contract promises, s the unbiased
             -- scatter (Σe²/(n − 2)) pooled over the pieces that have one; a piece without its own (one or two
             -- points) takes the pooled s; none anywhere: taken as exact, like offset_ms_avg.
-            WITH res AS (
-                SELECT u.p, u.i, u.o - v_lines[3 * (u.p - 1) + 2]
-                       - coalesce(v_lines[3 * (u.p - 1) + 3], v_best_b, 0) * (u.a - v_lines[3 * (u.p - 1) + 1]) AS e
-                FROM unnest(v_at, v_off, v_piece) WITH ORDINALITY AS u(a, o, p, i)
-            ),
+            WITH res AS (SELECT u.p, u.i, u.e FROM unnest(v_res, v_piece) WITH ORDINALITY AS u(e, p, i)),
             per AS (
                 SELECT r.p, min(r.i) AS first_i, count(*) AS n,
                        count(*) FILTER (WHERE abs(r.e) <= v_tolerance) - 2 AS df,
@@ -280,11 +273,9 @@ BEGIN
            v_lines[3 * (f.p - 1) + 2], v_lines[3 * (f.p - 1) + 1], coalesce(v_lines[3 * (f.p - 1) + 3], v_best_b, 0),
            f.n, f.rejected, f.rms
     FROM (SELECT u.p, min(u.a) AS first_a, max(u.a) AS last_a, count(*)::integer AS n,
-                 count(*) FILTER (WHERE abs(x.e) > v_tolerance)::integer AS rejected,
-                 round(sqrt(coalesce(avg(x.e ^ 2) FILTER (WHERE abs(x.e) <= v_tolerance), 0)), 3) AS rms
-          FROM unnest(v_at, v_off, v_piece) AS u(a, o, p)
-          CROSS JOIN LATERAL (SELECT u.o - v_lines[3 * (u.p - 1) + 2]
-                                     - coalesce(v_lines[3 * (u.p - 1) + 3], v_best_b, 0) * (u.a - v_lines[3 * (u.p - 1) + 1]) AS e) x
+                 count(*) FILTER (WHERE abs(u.e) > v_tolerance)::integer AS rejected,
+                 round(sqrt(coalesce(avg(u.e ^ 2) FILTER (WHERE abs(u.e) <= v_tolerance), 0)), 3) AS rms
+          FROM unnest(v_at, v_res, v_piece) AS u(a, e, p)
           GROUP BY u.p) f;
 END;
 $$;
