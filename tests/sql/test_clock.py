@@ -243,7 +243,9 @@ def test_fitting_10000_measurements_takes_under_a_second(conn: psycopg.Connectio
        # (0.5 s) with probability ~0.02 %; such a shift is indistinguishable from a late sync packet (documented).
        resets=st.lists(st.tuples(st.integers(1, 99), st.integers(1_000_000, 2**50) | st.integers(-(2**50), -1_000_000)),
                        max_size=2),
-       outliers=st.lists(st.floats(-500_000, 500_000), max_size=4), seed=st.integers(0, 1000),
+       # Gross outliers as the issue describes them (delayed sync packets, 30 ms and more, either way), at most one
+       # in five measurements: with every packet perturbed, a fake line through three of them is a clean clock.
+       outliers=st.lists(st.floats(30_000, 500_000) | st.floats(-500_000, -30_000), max_size=4), seed=st.integers(0, 1000),
        garbage=st.booleans())
 def test_no_measurements_ever_give_a_wrong_session_or_a_time_more_than_1_ms_off(
         module_conn: psycopg.Connection, ppm: float, jitter: float, minutes: int, resets: list, outliers: list,  # type: ignore[type-arg]
@@ -252,6 +254,7 @@ def test_no_measurements_ever_give_a_wrong_session_or_a_time_more_than_1_ms_off(
     conn = module_conn
     conn.execute("TRUNCATE public.raw_data_objects, public.sessions, datalinker.placement_requests CASCADE")
     clock = rebooting_clock(T0, ppm, sorted((r * MIN, j) for r, j in resets if r < minutes))
+    outliers = outliers[: (minutes // 2) // 5]
     truth = record_session(conn, "s", clock, T0, minutes, Sync(jitter_us=jitter, outliers=outliers), seed=seed, step_s=20)
     if garbage:  # a sync packet from somewhere else entirely
         conn.execute("""UPDATE public.sessions SET clock_offset_info = jsonb_set(clock_offset_info, '{measurements,0,offset_ms}', '12345')""")
