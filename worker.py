@@ -92,8 +92,7 @@ class Worker:
         except psycopg.Error as exc:
             if work.broken:
                 raise
-            transient = work.execute(queries.IS_TRANSIENT, {"sqlstate": exc.sqlstate or ""}).fetchone()
-            retry = bool(transient and transient["is_transient"])
+            retry = self.transient(work, exc)
             log.log(logging.WARNING if retry else logging.ERROR, "placement outcome=%s sqlstate=%s error=%r",
                     "retry" if retry else "error", exc.sqlstate, str(exc).strip())
             self.stop.wait(1.0)  # the request stays; a transient error is tried again shortly
@@ -101,10 +100,19 @@ class Worker:
         if not rows:
             return False
         self.jobs_done += 1
+        if rows[0]["error"]:  # the database kept the request and retries it later; other users go on
+            log.error("placement user=%r outcome=failed error=%r", rows[0]["user_id"], rows[0]["error"])
+            return True
         log.info("placement user=%r placed=%s ambiguous=%s sessions=%s ms=%.1f", rows[0]["user_id"],
                  sum(r["placed"] for r in rows), sum(r["ambiguous"] for r in rows),
                  [r["session_id"] for r in rows if r["placed"]], (time.monotonic() - started) * 1000)
         return True
+
+    @staticmethod
+    def transient(work: psycopg.Connection[dict[str, Any]], exc: psycopg.Error) -> bool:
+        """The database's one rule (datalinker.is_transient): retry later, or a real error."""
+        row = work.execute(queries.IS_TRANSIENT, {"sqlstate": exc.sqlstate or ""}).fetchone()
+        return bool(row and row["is_transient"])
 
     def claim(self, work: psycopg.Connection[dict[str, Any]]) -> dict[str, Any] | None:
         """Claim the next job in a transaction of its own (autocommit); None when nothing is visible."""
@@ -131,8 +139,7 @@ class Worker:
                 raise  # reconnect; the message comes back when its visibility timeout ends
             delay = min(2 ** claim["read_ct"], self.settings.vt_seconds)
             work.execute(queries.RETRY_JOB, {"msg_id": claim["msg_id"], "delay_seconds": delay})
-            transient = work.execute(queries.IS_TRANSIENT, {"sqlstate": exc.sqlstate or ""}).fetchone()
-            level = logging.WARNING if transient and transient["is_transient"] else logging.ERROR
+            level = logging.WARNING if self.transient(work, exc) else logging.ERROR
             log.log(level, "job msg_id=%s session=%r outcome=retry attempt=%s sqlstate=%s error=%r retry_in_s=%s",
                     claim["msg_id"], claim["session_id"], claim["read_ct"], exc.sqlstate, str(exc).strip(), delay)
             return None

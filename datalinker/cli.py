@@ -164,7 +164,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_amend)
     p = sub.add_parser("unplaced", help="unlinked device-time chunks and why: waiting, ambiguous, no clock, ...")
     p.add_argument("--user", default=None, help="only this user")
-    p.add_argument("--limit", type=int, default=200, help="rows to print (default 200)")
+    p.add_argument("--limit", type=limit, default=200, help="rows to print (default 200)")
     p.set_defaults(func=cmd_unplaced)
     p = sub.add_parser("end-session", help="end a session and queue its link job (one transaction)")
     p.add_argument("session_id")

@@ -24,7 +24,7 @@ SET_LOCK_TIMEOUT = "SELECT set_config('lock_timeout', %(ms)s, false)"
 LISTEN = ('LISTEN "pgmq.q_data_linker_queue.INSERT"', "LISTEN datalinker_placement")
 
 # Late and offline data: one user's pending device-time chunks placed per call (zero rows: nothing requested).
-PLACE_NEXT_USER = "SELECT user_id, session_id, placed, ambiguous FROM datalinker.place_next_user()"
+PLACE_NEXT_USER = "SELECT user_id, session_id, placed, ambiguous, error FROM datalinker.place_next_user()"
 
 RELINK_SESSION = """
 SELECT session_id, link_status, objects_converted, objects_linked, media_linked, objects_ambiguous
@@ -42,8 +42,6 @@ SELECT object_id, user_id, data_type, received_at, reason, candidate_sessions
 FROM datalinker.unplaced_chunks(p_user_id => %(user_id)s)
 ORDER BY user_id, received_at, object_id
 """
-
-PLACEMENT_SUMMARY = "SELECT reason, chunks, users, oldest_received FROM datalinker.placement_summary()"
 
 END_SESSION = "SELECT datalinker.end_session(p_session_id => %(session_id)s, p_end_time => %(end_time)s)"
 

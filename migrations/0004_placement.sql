@@ -47,7 +47,8 @@ UPDATE public.raw_data_objects
 
 CREATE TABLE datalinker.placement_requests (
     user_id      varchar PRIMARY KEY,
-    requested_at timestamptz NOT NULL DEFAULT now()
+    requested_at timestamptz NOT NULL DEFAULT now(),
+    last_error   text  -- the last placement of this user failed: retried a minute later, never blocking the others
 );
 
 -- Anchors: placed device-time chunks by tick, to continue a pending segment (a straggler, the rest of a stream).

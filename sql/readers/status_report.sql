@@ -18,6 +18,9 @@ AS $$
            CASE WHEN count(*) > 0 THEN 'oldest ' || min(r.requested_at)::text END
     FROM datalinker.placement_requests r
     UNION ALL
+    SELECT 'placement requests', 'failing', count(*), min(r.user_id || ': ' || r.last_error)
+    FROM datalinker.placement_requests r WHERE r.last_error IS NOT NULL
+    UNION ALL
     SELECT 'unlinked chunks', p.reason, p.chunks, p.users || ' user(s); oldest received ' || p.oldest_received::text
     FROM datalinker.placement_summary() p
 $$;

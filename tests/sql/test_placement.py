@@ -174,3 +174,23 @@ def test_a_callers_float_and_time_settings_change_no_conversion(conn: psycopg.Co
     conn.execute("SET TimeZone = 'Asia/Tokyo'")
     conn.execute("SET DateStyle = 'SQL, DMY'")
     assert conn.execute(query).fetchone() == expected
+
+
+def test_a_user_whose_placement_fails_never_blocks_the_others(conn: psycopg.Connection) -> None:
+    for user in ("u1", "u2"):
+        add_session(conn, f"s-{user}", user, T0, T0 + 30 * MIN)
+        link(conn, f"s-{user}")
+        add_device_chunk(conn, f"late-{user}", user, T0 + MIN, T0 + 2 * MIN, received_at=T0 + 6 * HOUR)
+    conn.execute("UPDATE datalinker.placement_requests SET requested_at = requested_at - interval '1 s'"
+                 " WHERE user_id = 'u1'")  # u1's request is the oldest
+    # A data error while placing u1 (a constraint someone added), nothing wrong with u2.
+    conn.execute("ALTER TABLE public.raw_data_objects ADD CONSTRAINT no_late_u1"
+                 " CHECK (object_id <> 'late-u1' OR start_time IS NULL) NOT VALID")
+
+    failed = conn.execute("SELECT user_id, placed, error FROM datalinker.place_next_user()").fetchall()
+    assert failed[0][:2] == ("u1", 0) and failed[0][2].startswith("23514: ") and "no_late_u1" in failed[0][2]
+    assert conn.execute("SELECT user_id, placed FROM datalinker.place_next_user()").fetchall() == [("u2", 1)]
+    assert conn.execute("SELECT * FROM datalinker.place_next_user()").fetchall() == [], "u1 waits a minute, not in a loop"
+    assert chunk(conn, "late-u1")["session_id"] is None and chunk(conn, "late-u2")["session_id"] == "s-u2"
+    status = {(r[0], r[1]): (r[2], r[3]) for r in conn.execute("SELECT * FROM datalinker.status_report()")}
+    assert status[("placement requests", "failing")][0] == 1 and "no_late_u1" in status[("placement requests", "failing")][1]
