@@ -179,6 +179,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--lock-timeout", type=int, default=5000,
                         help="ms to wait for a lock held elsewhere before retrying that job later (default 5000)")
     parser.add_argument("--exit-when-idle", action="store_true", help="drain the queue and the placement requests, then exit")
+    parser.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"],
+                        help="logging threshold (default info)")
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
@@ -191,7 +193,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="worker.py", description=__doc__)
     add_arguments(parser)
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s")
     return run(settings_from(args))
 
 

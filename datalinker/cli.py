@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from datetime import datetime
@@ -110,9 +111,9 @@ def cmd_doctor(args: argparse.Namespace) -> int:
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
-    import worker
-
-    return worker.run(worker.settings_from(args))
+    """Become the worker (`python -m worker`): the dependency runs one way, worker.py → this package."""
+    verbose = ["--log-level", "debug"] if args.verbose else []
+    os.execv(sys.executable, [sys.executable, "-m", "worker", *verbose, *args.worker_args])
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -144,8 +145,6 @@ def aware_time(text: str) -> datetime:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    import worker
-
     parser = argparse.ArgumentParser(prog="datalinker", description="Link sensor chunks to sessions in PostgreSQL."
                                      " Connects with DATABASE_URL, else the libpq PG* variables.")
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
@@ -185,9 +184,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--hours", type=int, default=24, help="unlinked chunks older than this are reported (default 24)")
     p.add_argument("--max-queue-age", type=int, default=600, help="oldest queued job allowed, seconds (default 600)")
     p.set_defaults(func=cmd_doctor)
-    p = sub.add_parser("worker", help="run the worker daemon (SIGTERM/SIGINT: finish the job, exit 0)")
-    worker.add_arguments(p)
-    p.set_defaults(func=cmd_worker)
+    p = sub.add_parser("worker", add_help=False,
+                       help="run the worker daemon, worker.py (SIGTERM/SIGINT: finish the job, exit 0);"
+                            " `datalinker worker --help` lists its options")
+    p.set_defaults(func=cmd_worker)  # its options are the worker's own: passed through unparsed
     p = sub.add_parser("demo", help="end-to-end demo on a throwaway database")
     p.add_argument("--users", type=int, default=4)
     p.add_argument("--minutes", type=float, default=80, help="main session length (default 80: counters wrap)")
@@ -197,12 +197,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args, extra = parser.parse_known_args(argv)
+    if args.command == "worker":
+        args.worker_args = extra
+    elif extra:
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s %(message)s")
     if args.command == "demo":
         logging.getLogger("yoyo").setLevel(logging.WARNING)
-        logging.getLogger("datalinker.worker").setLevel(logging.WARNING)
     try:
         return int(args.func(args))
     except psycopg.OperationalError as exc:

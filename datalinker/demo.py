@@ -7,14 +7,13 @@ does), run the worker until data_linker_queue is drained, print a summary.
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
-import threading
 import time
 
 import psycopg
 from psycopg.rows import dict_row
 
-import worker
 from datalinker import dbadmin, queries
 from datalinker.cli_table import print_table
 from datalinker.migrate import migrate
@@ -60,15 +59,14 @@ def run_demo(users: int, main_minutes: float, concurrency: int) -> int:
             for s in day.sessions:  # the Session Manager's POST /api/v1/sessions/end
                 conn.execute(queries.END_SESSION, {"session_id": s.session_id, "end_time": s.end})
 
-            stop = threading.Event()
-            settings = worker.Settings(conninfo=conninfo, concurrency=concurrency, exit_when_idle=True, poll_seconds=0.5)
-            thread = threading.Thread(target=worker.run, args=(settings, stop, False))
             started = time.monotonic()
-            thread.start()
-            while thread.is_alive():
+            worker = subprocess.Popen([sys.executable, "-m", "worker", "--exit-when-idle", "--poll", "0.5",
+                                       "--concurrency", str(concurrency), "--log-level", "warning"],
+                                      env={**os.environ, "DATABASE_URL": conninfo})
+            while worker.poll() is None:
                 done, total = conn.execute(PROGRESS).fetchone() or (0, 0)
                 print(progress_bar(done, total), end="", file=sys.stderr, flush=True)
-                thread.join(timeout=0.3)
+                time.sleep(0.3)
             done, total = conn.execute(PROGRESS).fetchone() or (0, 0)
             print(progress_bar(done, total), file=sys.stderr)
             elapsed = time.monotonic() - started

@@ -135,3 +135,29 @@ def test_requeue_dead_refuses_a_limit_out_of_range_and_keeps_non_object_envelope
     assert requeued.returncode == 0 and requeued.stdout.strip() == "requeued 1 dead letter(s)"
     assert conn.execute("SELECT count(*) FROM pgmq.q_data_linker_dead_letter").fetchone() == (2,)
     assert conn.execute("SELECT message FROM pgmq.q_data_linker_queue").fetchall() == [({"session_id": "s-1"},)]
+
+
+def test_the_package_never_imports_worker_py() -> None:
+    """worker.py depends on the package, never the other way: `datalinker worker` and the demo run it as a process."""
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    importers = []
+    for path in sorted((root / "datalinker").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
+                [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+            importers += [f"{path.name}: {n}" for n in names if n.split(".")[0] == "worker"]
+    assert importers == []
+    loaded = subprocess.run([sys.executable, "-c", "import sys, datalinker.cli, datalinker.demo;"
+                             " print('worker' in sys.modules)"], capture_output=True, text=True, cwd=root)
+    assert loaded.stdout.strip() == "False", loaded.stderr
+
+
+def test_cli_worker_is_worker_py_with_its_own_options(db_env: dict[str, str]) -> None:
+    result = run_cli(db_env, "worker", "--help")
+    assert result.returncode == 0 and result.stdout.startswith("usage: worker.py")
+    assert "--exit-when-idle" in result.stdout
+    assert run_cli(db_env, "worker", "--no-such-option").returncode == 2
+    assert run_cli(db_env, "status", "s-1", "--no-such-option").returncode == 2
