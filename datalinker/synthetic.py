@@ -5,20 +5,17 @@ and the benchmarks. Deterministic for a given seed."""
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 import psycopg
 
-P = 2**32
-EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+from datalinker.builders import (ChunkRow, add_audio, add_experiment, add_image, add_session, device_chunk, epoch_us,
+                                 insert_chunks, offset_us, utc_chunk)
+
 DAY = datetime(2026, 3, 2, 8, 0, tzinfo=timezone.utc)
-
-
-def epoch_us(ts: datetime) -> int:
-    d = ts - EPOCH
-    return (d.days * 86_400 + d.seconds) * 1_000_000 + d.microseconds
 
 
 @dataclass
@@ -38,10 +35,6 @@ class LabDay:
     sessions: list[Session] = field(default_factory=list)
     chunks: int = 0
     media: int = 0
-
-
-def offset_us(offset_ms: Decimal) -> int:
-    return int((offset_ms * 1000).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 def plan_sessions(users: int, main_minutes: float, calib_minutes: float, rng: random.Random,
@@ -65,23 +58,19 @@ def plan_sessions(users: int, main_minutes: float, calib_minutes: float, rng: ra
     return sessions
 
 
-def chunk_rows(s: Session, chunk_seconds: float, data_types: tuple[str, ...], rng: random.Random):  # type: ignore[no-untyped-def]
-    """COPY rows for one session's chunks; legacy sessions get device ticks only (and one pre-roll chunk)."""
+def chunk_rows(s: Session, chunk_seconds: float, data_types: tuple[str, ...], rng: random.Random) -> Iterator[ChunkRow]:
+    """One session's chunks; legacy sessions get device ticks only (and one pre-roll chunk)."""
     step = timedelta(seconds=chunk_seconds)
     t = s.start - step / 2 if s.session_type == "main" else s.start  # a pre-roll chunk for main sessions
-    n = 0
     while t < s.end:
         end = t + step
         received = end + timedelta(milliseconds=rng.randint(200, 5000))
         for dt in data_types:
             oid = f"raw/{s.user_id}/{dt}/{epoch_us(t)}.bin"
             if s.offset_ms is None:  # new device: UTC + session_id from the Processor
-                yield (oid, s.user_id, s.session_id, t, end, None, None, dt, received)
+                yield utc_chunk(oid, s.user_id, t, end, s.session_id, received, dt)
             else:
-                off = offset_us(s.offset_ms)
-                yield (oid, s.user_id, None, None, None, (epoch_us(t) + off) % P, (epoch_us(end) + off) % P,
-                       dt, received)
-            n += 1
+                yield device_chunk(oid, s.user_id, t, end, offset_us(s.offset_ms), received, dt)
         t = end
 
 
@@ -90,36 +79,21 @@ def load_lab_day(conn: psycopg.Connection, users: int = 4, main_minutes: float =
                  images_every_minutes: float = 5) -> LabDay:
     """Insert a lab day (sessions left running: end them with end_session). Returns what was made."""
     rng = random.Random(seed)
-    day = LabDay()
-    row = conn.execute("INSERT INTO public.experiments (name, description) VALUES ('demo sleep study',"
-                       " 'synthetic lab day') RETURNING experiment_id").fetchone()
-    assert row is not None
-    day.experiment_id = row[0]
+    day = LabDay(experiment_id=add_experiment(conn, "demo sleep study", "synthetic lab day"))
     day.sessions = plan_sessions(users, main_minutes, calib_minutes, rng)
-    with conn.cursor() as cur:
-        for s in sorted(day.sessions, key=lambda s: s.session_type != "main"):  # main first (FK target)
-            # The offset is written as a JSON number literal with every digit (JSONB keeps them exactly).
-            info = None if s.offset_ms is None else f'{{"offset_ms_avg": {s.offset_ms}, "rtt_ms": 4.2}}'
-            cur.execute("INSERT INTO public.sessions (session_id, user_id, experiment_id, start_time, session_type,"
-                        " calibration_for_session_id, clock_offset_info) VALUES (%s, %s, %s, %s, %s, %s, %s::jsonb)",
-                        [s.session_id, s.user_id, day.experiment_id, s.start, s.session_type, s.calibration_for, info])
-        with cur.copy("COPY public.raw_data_objects (object_id, user_id, session_id, start_time, end_time,"
-                      " start_time_device, end_time_device, data_type, created_at) FROM STDIN") as copy:
-            for s in day.sessions:
-                for r in chunk_rows(s, chunk_seconds, data_types, rng):
-                    copy.write_row(r)
-                    day.chunks += 1
-        for s in day.sessions:
-            if s.session_type != "main":
-                continue
-            t = s.start + timedelta(minutes=1)
-            while t < s.end:
-                cur.execute("INSERT INTO public.images (object_id, user_id, session_id, captured_at)"
-                            " VALUES (%s, %s, %s, %s)", [f"img/{s.user_id}/{epoch_us(t)}.jpg", s.user_id, s.session_id, t])
-                day.media += 1
-                t += timedelta(minutes=images_every_minutes)
-            for k, at in enumerate((s.start + timedelta(seconds=30), s.end - timedelta(seconds=60))):
-                cur.execute("INSERT INTO public.audio_clips (object_id, user_id, session_id, captured_at, duration_ms)"
-                            " VALUES (%s, %s, %s, %s, 20000)", [f"audio/{s.user_id}/{k}.wav", s.user_id, s.session_id, at])
-                day.media += 1
+    for s in sorted(day.sessions, key=lambda s: s.session_type != "main"):  # main first (FK target)
+        add_session(conn, s.session_id, s.user_id, s.start, offset_ms=s.offset_ms, experiment_id=day.experiment_id,
+                    session_type=s.session_type, calibration_for=s.calibration_for)
+    day.chunks = insert_chunks(conn, (r for s in day.sessions for r in chunk_rows(s, chunk_seconds, data_types, rng)))
+    for s in day.sessions:
+        if s.session_type != "main":
+            continue
+        t = s.start + timedelta(minutes=1)
+        while t < s.end:
+            add_image(conn, f"img/{s.user_id}/{epoch_us(t)}.jpg", s.user_id, s.session_id, t)
+            day.media += 1
+            t += timedelta(minutes=images_every_minutes)
+        for k, at in enumerate((s.start + timedelta(seconds=30), s.end - timedelta(seconds=60))):
+            add_audio(conn, f"audio/{s.user_id}/{k}.wav", s.user_id, s.session_id, at)
+            day.media += 1
     return day

@@ -1,4 +1,4 @@
-"""Small builders for test data, so each test reads like the contract it checks."""
+"""Test data in the tests' words (built by datalinker.builders, the one builder), and readers of the result."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from typing import Any
 import psycopg
 from psycopg.rows import dict_row
 
-from tests.reference import device_tick, offset_us
+from datalinker import builders
 
 UTC = timezone.utc
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -20,9 +20,7 @@ MIN = timedelta(minutes=1)
 
 
 def add_experiment(conn: psycopg.Connection, name: str = "sleep study") -> uuid.UUID:
-    row = conn.execute("INSERT INTO public.experiments (name) VALUES (%s) RETURNING experiment_id", [name]).fetchone()
-    assert row is not None
-    return row[0]
+    return builders.add_experiment(conn, name)
 
 
 def add_session(
@@ -36,19 +34,8 @@ def add_session(
     session_type: str = "main",
     clock_offset_info: dict[str, Any] | None = None,
 ) -> None:
-    if clock_offset_info is not None:
-        info: str | None = json.dumps(clock_offset_info)
-    elif offset_ms is None:
-        info = None
-    else:  # a JSON number literal with every digit given (JSONB keeps them exactly)
-        literal = repr(offset_ms) if isinstance(offset_ms, float) else str(offset_ms)
-        info = f'{{"offset_ms_avg": {literal}, "rtt_ms": 3.5}}'
-    conn.execute(
-        "INSERT INTO public.sessions (session_id, user_id, experiment_id, start_time, end_time, session_type,"
-        " clock_offset_info) VALUES (%s, %s, %s, %s, %s, %s, %s::jsonb)",
-        [session_id, user_id, experiment_id, start, end, session_type,
-         info],
-    )
+    builders.add_session(conn, session_id, user_id, start, end, offset_ms, experiment_id, session_type,
+                         clock_offset_info=None if clock_offset_info is None else json.dumps(clock_offset_info))
 
 
 def add_device_chunk(
@@ -62,13 +49,15 @@ def add_device_chunk(
     data_type: str = "eeg",
 ) -> None:
     """A legacy chunk: only the 32-bit ticks a device with that offset shows at the true times."""
-    off = offset_us(offset_ms if not isinstance(offset_ms, str) else Decimal(offset_ms))
-    conn.execute(
-        "INSERT INTO public.raw_data_objects (object_id, user_id, start_time_device, end_time_device, data_type,"
-        " created_at) VALUES (%s, %s, %s, %s, %s, %s)",
-        [object_id, user_id, device_tick(true_start, off), device_tick(true_end, off), data_type,
-         received_at or true_end + 2 * SEC],
-    )
+    builders.insert_chunks(conn, [builders.device_chunk(object_id, user_id, true_start, true_end,
+                                                        builders.offset_us(offset_ms),
+                                                        received_at or true_end + 2 * SEC, data_type)])
+
+
+def add_tick_chunk(conn: psycopg.Connection, object_id: str, user_id: str, start_tick: int, end_tick: int,
+                   received_at: datetime, data_type: str = "eeg") -> None:
+    """A legacy chunk with exactly these ticks (drifting clocks, resets, hostile values)."""
+    builders.insert_chunks(conn, [builders.tick_chunk(object_id, user_id, start_tick, end_tick, received_at, data_type)])
 
 
 def add_utc_chunk(
@@ -82,11 +71,8 @@ def add_utc_chunk(
     data_type: str = "imu",
 ) -> None:
     """A new-device chunk: UTC times (and usually its session_id) given by the Processor."""
-    conn.execute(
-        "INSERT INTO public.raw_data_objects (object_id, user_id, session_id, start_time, end_time, data_type,"
-        " created_at) VALUES (%s, %s, %s, %s, %s, %s, %s)",
-        [object_id, user_id, session_id, start, end, data_type, received_at or end + 2 * SEC],
-    )
+    builders.insert_chunks(conn, [builders.utc_chunk(object_id, user_id, start, end, session_id,
+                                                     received_at or end + 2 * SEC, data_type)])
 
 
 def link(conn: psycopg.Connection, session_id: str) -> dict[str, Any]:
@@ -126,8 +112,5 @@ def snapshot(conn: psycopg.Connection) -> dict[str, list[tuple[Any, ...]]]:
 
 def when_device_shows(tick: int, not_before: datetime, offset_ms: float | Decimal | str = -1_712_345_678_901.25) -> datetime:
     """The first UTC time at or after `not_before` at which the device shows `tick`."""
-    from tests.reference import P
-
-    off = offset_us(offset_ms if not isinstance(offset_ms, str) else Decimal(offset_ms))
-    delta = (tick - device_tick(not_before, off)) % P
+    delta = (tick - builders.device_tick(not_before, builders.offset_us(offset_ms))) % builders.P
     return not_before + timedelta(microseconds=delta)

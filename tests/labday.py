@@ -20,7 +20,8 @@ from decimal import Decimal
 
 import psycopg
 
-from tests.reference import P, device_tick, offset_us
+from datalinker import builders
+from tests.reference import P
 
 UTC_DAY = datetime.fromisoformat("2026-03-02T08:00:00+00:00")
 US = timedelta(microseconds=1)
@@ -171,16 +172,12 @@ def events(day: LabDay) -> list[tuple[datetime, int, object]]:
 
 
 def insert_chunks(conn: psycopg.Connection, chunks: list[Chunk]) -> None:
-    with conn.cursor() as cur, cur.copy(
-            "COPY public.raw_data_objects (object_id, user_id, session_id, start_time, end_time, start_time_device,"
-            " end_time_device, data_type, created_at) FROM STDIN") as copy:
-        for c in chunks:
-            if c.offset_ms is None:
-                copy.write_row((c.object_id, c.user_id, c.true_session, c.start, c.end, None, None, c.data_type, c.upload_at))
-            else:
-                off = offset_us(c.offset_ms)
-                copy.write_row((c.object_id, c.user_id, None, None, None, device_tick(c.start, off),
-                                device_tick(c.end, off), c.data_type, c.upload_at))
+    builders.insert_chunks(conn, (
+        builders.utc_chunk(c.object_id, c.user_id, c.start, c.end, c.true_session, c.upload_at, c.data_type)
+        if c.offset_ms is None else
+        builders.device_chunk(c.object_id, c.user_id, c.start, c.end, builders.offset_us(c.offset_ms), c.upload_at,
+                              c.data_type)
+        for c in chunks))
 
 
 def replay(conn: psycopg.Connection, day: LabDay, run_worker: Callable[[], None]) -> None:
@@ -203,9 +200,7 @@ def replay(conn: psycopg.Connection, day: LabDay, run_worker: Callable[[], None]
         flush()
         assert isinstance(obj, Session)
         if kind == 0:
-            info = None if obj.offset_ms is None else f'{{"offset_ms_avg": {obj.offset_ms}}}'
-            conn.execute("INSERT INTO public.sessions (session_id, user_id, start_time, session_type, clock_offset_info)"
-                         " VALUES (%s, %s, %s, 'main', %s::jsonb)", [obj.session_id, obj.user_id, obj.start, info])
+            builders.add_session(conn, obj.session_id, obj.user_id, obj.start, offset_ms=obj.offset_ms)
         else:
             conn.execute("SELECT datalinker.end_session(%s, %s)", [obj.session_id, obj.end])
             run_worker()

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from tests.clocks import Clock, Sync, rebooting_clock
 from tests.fuzzcount import CASES
-from tests.helpers import MIN, SEC, T0, add_session, chunk, link, session
+from tests.helpers import MIN, SEC, T0, add_session, add_tick_chunk, chunk, link, session
 from tests.reference import P, epoch_us
 
 OFF0_US = -1_712_345_678_901_250  # device − UTC at T0
@@ -44,10 +44,7 @@ def add_drifting_session(conn: psycopg.Connection, ppm: int, minutes: int = 60, 
     add_session(conn, "drift", "u1", T0, end, clock_offset_info={"measurements": [measurement(ppm, t) for t in sync]})
     for k in range(0, minutes * 60, 10):
         start = T0 + k * SEC
-        conn.execute(
-            "INSERT INTO public.raw_data_objects (object_id, user_id, start_time_device, end_time_device, data_type,"
-            " created_at) VALUES (%s, 'u1', %s, %s, 'eeg', %s)",
-            [f"c{k:05d}", tick(ppm, start), tick(ppm, start + SEC), start + 2 * SEC])
+        add_tick_chunk(conn, f"c{k:05d}", "u1", tick(ppm, start), tick(ppm, start + SEC), start + 2 * SEC)
 
 
 @pytest.mark.parametrize("ppm", [10, 50, 100, -80])
@@ -78,9 +75,8 @@ def test_the_constant_offset_would_be_wrong_by_the_drift(conn: psycopg.Connectio
 def test_one_measurement_is_the_constant_rule(conn: psycopg.Connection) -> None:
     add_session(conn, "one", "u1", T0, T0 + 10 * MIN,
                 clock_offset_info={"measurements": [{"at": T0.isoformat(), "offset_ms": -1712345678901.25}]})
-    conn.execute("INSERT INTO public.raw_data_objects (object_id, user_id, start_time_device, end_time_device,"
-                 " data_type, created_at) VALUES ('c', 'u1', %s, %s, 'eeg', %s)",
-                 [(epoch_us(T0 + MIN) + OFF0_US) % P, (epoch_us(T0 + MIN + SEC) + OFF0_US) % P, T0 + MIN + SEC])
+    add_tick_chunk(conn, "c", "u1", (epoch_us(T0 + MIN) + OFF0_US) % P, (epoch_us(T0 + MIN + SEC) + OFF0_US) % P,
+                   T0 + MIN + SEC)
     link(conn, "one")
     assert chunk(conn, "c")["start_time"] == T0 + MIN
 
@@ -127,8 +123,7 @@ def at(minutes: float) -> str:
 def test_unusable_measurements_fail_the_session_naming_the_measurement(conn: psycopg.Connection,
                                                                        measurements: list, message: str) -> None:  # type: ignore[type-arg]
     add_session(conn, "bad", "u1", T0, T0 + 60 * MIN, clock_offset_info={"measurements": measurements})
-    conn.execute("INSERT INTO public.raw_data_objects (object_id, user_id, start_time_device, end_time_device,"
-                 " data_type, created_at) VALUES ('c', 'u1', 1, 2, 'eeg', %s)", [T0 + MIN])
+    add_tick_chunk(conn, "c", "u1", 1, 2, T0 + MIN)
     assert link(conn, "bad")["link_status"] == "failed"
     error = session(conn, "bad")["link_error"]
     assert error.startswith("DL006: clock_offset_info.measurements unusable: ") and message in error, error
@@ -166,9 +161,8 @@ def record_session(conn: psycopg.Connection, sid: str, clock: Clock, start: date
     truth, t = [], start + 3 * SEC
     while t + step_s * SEC <= end:
         chunk_end = min([t + step_s * SEC] + [b for b in boots if t < b < t + step_s * SEC])  # a reboot ends a chunk
-        conn.execute("INSERT INTO public.raw_data_objects (object_id, user_id, start_time_device, end_time_device,"
-                     " data_type, created_at) VALUES (%s, 'u1', %s, %s, 'eeg', %s)",
-                     [f"{sid}/{len(truth):05d}", clock.tick(t), clock.tick(chunk_end, before_reboot=True), chunk_end + 2 * SEC])
+        add_tick_chunk(conn, f"{sid}/{len(truth):05d}", "u1", clock.tick(t), clock.tick(chunk_end, before_reboot=True),
+                       chunk_end + 2 * SEC)
         truth.append((f"{sid}/{len(truth):05d}", t))
         t = chunk_end
     return truth
@@ -269,8 +263,7 @@ def test_no_measurements_ever_give_a_wrong_session_or_a_time_more_than_1_ms_off(
 
 def test_an_absurd_offset_names_the_field_never_a_bare_22003(conn: psycopg.Connection) -> None:
     add_session(conn, "s", "u1", T0, T0 + 10 * MIN, clock_offset_info={"offset_ms_avg": 1e308})
-    conn.execute("INSERT INTO public.raw_data_objects (object_id, user_id, start_time_device, end_time_device,"
-                 " data_type, created_at) VALUES ('c', 'u1', 1, 2, 'eeg', %s)", [T0 + MIN])
+    add_tick_chunk(conn, "c", "u1", 1, 2, T0 + MIN)
     assert link(conn, "s")["link_status"] == "failed"
     assert session(conn, "s")["link_error"].startswith("DL006: clock_offset_info.offset_ms_avg 1")
     with pytest.raises(psycopg.errors.InvalidParameterValue, match="p_offset_ms_avg 1e\\+308 ms is beyond"):

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import psycopg
 
+from datalinker import builders
 from tests.helpers import (MIN, SEC, T0, add_device_chunk, add_session, add_utc_chunk, chunk, link, session,
                            snapshot)
 from tests.reference import P
@@ -94,10 +95,8 @@ def test_a_copy_of_100000_late_rows_is_noted_once_per_user(conn: psycopg.Connect
     add_session(conn, "s", "u1", T0, T0 + 10 * MIN)
     link(conn, "s")
     started = time.monotonic()
-    with conn.cursor() as cur, cur.copy("COPY public.raw_data_objects (object_id, user_id, start_time_device,"
-                                        " end_time_device, data_type, created_at) FROM STDIN") as copy:
-        for i in range(100_000):
-            copy.write_row((f"late-{i}", f"u{i % 3}", i * 10, i * 10 + 5, "eeg", T0 + HOUR))
+    builders.insert_chunks(conn, (builders.tick_chunk(f"late-{i}", f"u{i % 3}", i * 10, i * 10 + 5, T0 + HOUR)
+                                  for i in range(100_000)))
     print(f"COPY of 100,000 rows with the upload trigger: {time.monotonic() - started:.2f} s")
     assert conn.execute("SELECT user_id FROM datalinker.placement_requests ORDER BY 1").fetchall() == [
         ("u0",), ("u1",), ("u2",)], "one request per user, not per row"
