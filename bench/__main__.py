@@ -1,7 +1,9 @@
 """python -m bench: link_session against the physical limit and the naive peer, scaling, throughput, RSS.
 
 Runs on a throwaway database (a throwaway cluster, or a throwaway database on DATABASE_URL's server),
-prints a markdown table of medians and, with --json PATH, the same figures as JSON.
+prints a markdown table of medians and, with --json PATH, the same figures as JSON. Each figure is one
+small function below (a stage); sizes and data live in workload.py, measurements in measure.py (one
+connection) and pipeline.py (worker processes), the table in report.py.
 """
 
 from __future__ import annotations
@@ -9,286 +11,136 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import signal
-import statistics
-import subprocess
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import psycopg
 
-from bench import placement, workload
-from bench.naive import link_session_naively
+from bench import measure, placement, report, workload
+from bench.pipeline import pipeline, rss_soak
 from datalinker import dbadmin
 from datalinker.migrate import migrate
 
-ROOT = Path(__file__).resolve().parent.parent
+
+@dataclass
+class Run:
+    conn: psycopg.Connection
+    conninfo: str
+    size: workload.Size
+    experiment_id: object = None
+    results: dict[str, float] = field(default_factory=dict)
+    ids: dict[str, list[str]] = field(default_factory=dict)
+    notes: str = ""
 
 
-@dataclass(frozen=True)
-class Size:
-    sessions: int  # 60-min sessions timed for latency (median over them)
-    background: int  # background rows at 1x (10x adds nine times as many)
-    small_sessions: int  # sessions of 60 chunks per throughput run
-    long_sessions: int  # 60-min sessions per throughput run
-    rss_jobs: int  # jobs for the worker memory soak
-    lab_day_users: int = 21  # simulated lab day: users (a third of their sessions buffered offline)
-    lab_day_hours: float = 8
-    minutes: float = 60
+def count_rows(conn: psycopg.Connection) -> float:
+    row = conn.execute("SELECT count(*) FROM public.raw_data_objects").fetchone()
+    assert row is not None
+    return float(row[0])
 
 
-SIZES = {
-    "default": Size(sessions=7, background=500_000, small_sessions=600, long_sessions=6, rss_jobs=10_000),
-    "quick": Size(sessions=5, background=50_000, small_sessions=300, long_sessions=3, rss_jobs=1_000, lab_day_hours=2),
-    "tiny": Size(sessions=2, background=2_000, small_sessions=20, long_sessions=1, rss_jobs=40, minutes=2,
-                 lab_day_users=3, lab_day_hours=1),
-}
+def load(r: Run) -> None:
+    size = r.size
+    say(f"loading {size.sessions} sessions of {size.minutes:g} min + {size.background:,} background rows")
+    r.experiment_id = workload.experiment(r.conn)
+    chunks = workload.make_sessions(r.conn, "lat-", size.sessions + 1, size.minutes, users=size.sessions + 1,
+                                    new_device_every=size.sessions + 1, experiment_id=r.experiment_id)
+    buffered = placement.make_buffered(r.conn, "buf-", size.sessions, size.minutes, r.experiment_id)
+    placement.make_noisy(r.conn, "clk-", size.sessions, size.minutes, r.experiment_id)
+    workload.add_background(r.conn, size.background, "1")
+    measure.settle(r.conn)
+    r.ids = {prefix: measure.session_ids(r.conn, prefix) for prefix in ("lat-", "buf-", "clk-")}
+    r.results.update(chunks_per_buffered_session=buffered / size.sessions,
+                     chunks_per_session=chunks / (size.sessions + 1), rows_total=count_rows(r.conn))
 
 
-def timed(fn: Callable[[], object]) -> float:
-    started = time.perf_counter()
-    fn()
-    return (time.perf_counter() - started) * 1000
+def latency(r: Run) -> None:
+    say("latency: link_session, bare UPDATE, naive peer")
+    measure.link_only(r.conn, r.ids["lat-"][:1])  # warm caches
+    r.results.update(measure.latency(r.conn, r.ids["lat-"]))
 
 
-def session_ids(conn: psycopg.Connection, prefix: str, legacy_only: bool = True) -> list[str]:
-    where = " AND clock_offset_info IS NOT NULL" if legacy_only else ""
-    return [r[0] for r in conn.execute(f"SELECT session_id FROM public.sessions WHERE session_id LIKE %s{where}"
-                                       " ORDER BY session_id", [prefix + "%"]).fetchall()]
+def buffered(r: Run) -> None:
+    say("placement: a buffered session uploaded 3 days late")
+    measure.link_only(r.conn, r.ids["buf-"][:1])
+    r.results["buffered_link_ms"] = measure.link_only(r.conn, r.ids["buf-"])
 
 
-# What link_session writes for the session, computed beforehand: the bare UPDATE then only writes it.
-PRECOMPUTE = """
-CREATE TEMP TABLE precomputed ON COMMIT DROP AS
-SELECT c.object_id, c.start_time, c.end_time
-FROM datalinker.chunk_placements((SELECT user_id FROM public.sessions WHERE session_id = %(sid)s)) c
-WHERE c.status = 'placed' AND c.session_id = %(sid)s
-"""
+def clocks(r: Run) -> None:
+    say("clocks: 60 noisy sync measurements with a reset; fitting 10,000")
+    noisy = r.ids["clk-"]
+    measure.link_only(r.conn, noisy[:1])
+    r.results["noisy_clock_link_ms"] = measure.link_only(r.conn, noisy)
+    with r.conn.transaction(force_rollback=True):
+        row = r.conn.execute("SELECT objects_linked FROM datalinker.link_session(%s)", [noisy[0]]).fetchone()
+    assert row is not None
+    r.results["noisy_clock_linked"] = row[0]
+    r.results["fit_10000_ms"] = placement.fit_10000_ms(r.conn)
 
 
-def latency(conn: psycopg.Connection, ids: list[str]) -> dict[str, float]:
-    """Medians of link_session, the bare UPDATE and the naive peer on the same sessions (all rolled back)."""
-    link, bare, naive = [], [], []
-    for sid in ids:
-        with conn.transaction(force_rollback=True):
-            link.append(timed(lambda: conn.execute("SELECT * FROM datalinker.link_session(%s)", [sid]).fetchall()))
-        with conn.transaction(force_rollback=True):
-            conn.execute(PRECOMPUTE, {"sid": sid})
-            conn.execute("ANALYZE precomputed")
-            bare.append(timed(lambda: conn.execute(
-                "UPDATE public.raw_data_objects r SET start_time = p.start_time, end_time = p.end_time,"
-                " session_id = %s FROM precomputed p WHERE r.object_id = p.object_id", [sid])))
-        with conn.transaction(force_rollback=True):
-            naive.append(timed(lambda: link_session_naively(conn, sid)))
-        conn.execute("VACUUM public.raw_data_objects")
-    return {"link_session_ms": statistics.median(link), "bare_update_ms": statistics.median(bare),
-            "naive_peer_ms": statistics.median(naive)}
+def scaling(r: Run, explain: bool) -> None:
+    say(f"scaling: adding {9 * r.size.background:,} background rows")
+    workload.add_background(r.conn, 9 * r.size.background, "2")
+    measure.settle(r.conn)
+    measure.link_only(r.conn, r.ids["lat-"][:1])
+    r.results["link_session_ms_10x"] = measure.link_only(r.conn, r.ids["lat-"])
+    r.results["buffered_link_ms_10x"] = measure.link_only(r.conn, r.ids["buf-"])
+    r.results["rows_total_10x"] = count_rows(r.conn)
+    if explain:
+        r.notes = measure.explain(r.conn, r.ids["lat-"][0])
 
 
-def link_only(conn: psycopg.Connection, ids: list[str]) -> float:
-    runs = []
-    for sid in ids:
-        with conn.transaction(force_rollback=True):
-            runs.append(timed(lambda: conn.execute("SELECT * FROM datalinker.link_session(%s)", [sid]).fetchall()))
-        conn.execute("VACUUM public.raw_data_objects")
-    return statistics.median(runs)
+def throughput(r: Run, label: str, key: str, n: int, minutes: float, **options: object) -> None:
+    """Direct link_session calls, then the pipeline with 1 and 2 workers, on sessions of the same shape."""
+    say(f"throughput: {label}")
+    for run, prefix in (("direct", "d-"), ("worker1", "1-"), ("worker2", "2-")):
+        workload.make_sessions(r.conn, key + prefix, n, minutes, ended=run == "direct",
+                               experiment_id=r.experiment_id, **options)  # type: ignore[arg-type]
+    measure.settle(r.conn)
+    suffix = "" if key == "s" else "_60min"
+    r.results[f"direct{suffix}_sessions_per_s"] = measure.direct(r.conn, key + "d-")
+    r.results[f"worker1{suffix}_sessions_per_s"] = pipeline(r.conn, r.conninfo, key + "1-", 1, minutes)
+    r.results[f"worker2{suffix}_sessions_per_s"] = pipeline(r.conn, r.conninfo, key + "2-", 2, minutes)
 
 
-def explain(conn: psycopg.Connection, sid: str) -> str:
-    with conn.transaction(force_rollback=True):
-        rows = conn.execute("EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) SELECT * FROM datalinker.chunk_placements("
-                            "(SELECT user_id FROM public.sessions WHERE session_id = %s))", [sid]).fetchall()
-        plan = "\n".join(r[0] for r in rows)
-        conn.execute("LOAD 'auto_explain'")
-        conn.execute("SET LOCAL auto_explain.log_min_duration = 0")
-        conn.execute("SET LOCAL auto_explain.log_nested_statements = on")
-        conn.execute("SET LOCAL auto_explain.log_analyze = on")
-        conn.execute("SET LOCAL auto_explain.log_buffers = on")
-        conn.execute("SET LOCAL auto_explain.log_level = notice")
-        notices: list[str] = []
-
-        def collect(diag: psycopg.errors.Diagnostic) -> None:
-            notices.append(diag.message_primary or "")
-
-        conn.add_notice_handler(collect)
-        conn.execute("SELECT * FROM datalinker.link_session(%s)", [sid]).fetchall()
-        conn.remove_notice_handler(collect)
-    inner = [n for n in notices if "public.raw_data_objects" in n]
-    return plan + "\n\n-- nested statements of link_session (auto_explain):\n" + "\n\n".join(inner)
+def small_sessions(r: Run) -> None:
+    throughput(r, "small sessions (60 chunks)", "s", r.size.small_sessions, 0.5, users=50, new_device_every=5,
+               images=1)
 
 
-def start_workers(conninfo: str, n: int) -> list[subprocess.Popen[bytes]]:
-    env = dict(os.environ, DATABASE_URL=conninfo)
-    procs = [subprocess.Popen([sys.executable, str(ROOT / "worker.py"), "--poll", "0.05"], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for _ in range(n)]
-    return procs
+def long_sessions(r: Run) -> None:
+    throughput(r, "60-min sessions", "l", r.size.long_sessions, r.size.minutes, users=r.size.long_sessions,
+               day=workload.DAY.replace(day=4))
 
 
-def wait_for(conn: psycopg.Connection, query: str, expected: int, timeout: float = 600) -> None:
-    deadline = time.monotonic() + timeout
-    while (row := conn.execute(query).fetchone()) is None or row[0] < expected:
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"{query!r} did not reach {expected}")
-        dead = conn.execute(DEAD).fetchone()
-        if dead and dead[0]:
-            raise RuntimeError(f"jobs were dead-lettered: {conn.execute('SELECT message FROM pgmq.q_data_linker_dead_letter LIMIT 3').fetchall()}")
-        time.sleep(0.02)
+def lab_day(r: Run) -> None:
+    say(f"placement: a lab day of {r.size.lab_day_users} users, {r.size.lab_day_hours:g} h")
+    r.results.update(placement.lab_day(r.conn, r.size.lab_day_users, r.size.lab_day_hours,
+                                       minutes=45 if r.size.minutes >= 45 else r.size.minutes))
 
 
-def stop_workers(procs: list[subprocess.Popen[bytes]]) -> None:
-    for p in procs:
-        p.send_signal(signal.SIGTERM)
-    for p in procs:
-        p.wait(timeout=60)
+def memory(r: Run) -> None:
+    say(f"memory: one worker over {r.size.rss_jobs:,} jobs")
+    r.results["worker_rss_mb_start"], r.results["worker_rss_mb_end"] = rss_soak(r.conn, r.conninfo, r.size.rss_jobs)
+    r.results["rss_jobs"] = r.size.rss_jobs
 
 
-LISTENERS = ("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
-             " AND query LIKE 'LISTEN%%'")
-DOWNSTREAM = "SELECT count(*) FROM pgmq.q_event_correction_queue"
-DEAD = "SELECT count(*) FROM pgmq.q_data_linker_dead_letter"
-
-
-def pipeline(conn: psycopg.Connection, conninfo: str, prefix: str, workers: int, minutes: float) -> float:
-    """sessions/s from end_session of all sessions to their last downstream message."""
-    ids = session_ids(conn, prefix, legacy_only=False)
-    conn.execute("SELECT pgmq.purge_queue('event_correction_queue')")
-    procs = start_workers(conninfo, workers)
-    try:
-        wait_for(conn, LISTENERS, workers, timeout=60)
-        # Warm-up: fresh worker processes plan their statements on the first jobs; not part of the figure.
-        warm = f"warm-{prefix}"
-        workload.make_sessions(conn, warm, 10 * workers, minutes=0.5, users=10 * workers, images=0)
-        conn.execute("SELECT count(datalinker.enqueue_link(session_id)) FROM public.sessions"
-                     " WHERE session_id LIKE %s", [warm + "%"])
-        wait_for(conn, DOWNSTREAM, 10 * workers)
-        conn.execute("SELECT pgmq.purge_queue('event_correction_queue')")
-        # The Session Manager's end_session calls, in one transaction: every job becomes visible at its commit,
-        # which is when the clock starts (the calls themselves are the Session Manager's time, not the worker's).
-        conn.execute("SELECT count(datalinker.end_session(s.session_id, s.start_time + %s * interval '1 minute'))"
-                     " FROM public.sessions s WHERE s.session_id = ANY(%s)", [minutes, ids])
-        started = time.perf_counter()
-        wait_for(conn, DOWNSTREAM, len(ids))
-        return len(ids) / (time.perf_counter() - started)
-    finally:
-        stop_workers(procs)
-
-
-def direct(conn: psycopg.Connection, prefix: str) -> float:
-    ids = session_ids(conn, prefix, legacy_only=False)
-    started = time.perf_counter()
-    for sid in ids:
-        conn.execute("SELECT * FROM datalinker.link_session(%s)", [sid]).fetchall()
-    return len(ids) / (time.perf_counter() - started)
-
-
-def rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    raise RuntimeError("no VmRSS")
-
-
-def rss_soak(conn: psycopg.Connection, conninfo: str, jobs: int) -> tuple[float, float]:
-    """RSS of one worker process after a warm-up of 10 % of the jobs and after all of them."""
-    # New-device sessions: this measures the worker's memory over many jobs, not placement (see the lab day).
-    workload.make_sessions(conn, "rss-", jobs, minutes=1 / 60, users=50, ended=True, images=0, new_device_every=1)
-    procs = start_workers(conninfo, 1)
-    try:
-        wait_for(conn, LISTENERS, 1, timeout=60)
-        conn.execute("SELECT pgmq.purge_queue('event_correction_queue')")
-        conn.execute("SELECT count(datalinker.enqueue_link(session_id)) FROM public.sessions"
-                     " WHERE session_id LIKE 'rss-%%'")
-        wait_for(conn, DOWNSTREAM, max(1, jobs // 10))
-        start = rss_mb(procs[0].pid)
-        wait_for(conn, DOWNSTREAM, jobs)
-        return start, rss_mb(procs[0].pid)
-    finally:
-        stop_workers(procs)
-
-
-def run(size: Size, show_explain: bool) -> tuple[dict[str, float], str]:
-    results: dict[str, float] = {}
-    notes = ""
+def run(size: workload.Size, show_explain: bool) -> tuple[dict[str, float], str]:
+    stages: list[Callable[[Run], None]] = [load, latency, buffered, clocks, lambda r: scaling(r, show_explain),
+                                           small_sessions, long_sessions, lab_day, memory]
     given = bool(os.environ.get("DATABASE_URL"))
     # A throwaway cluster sized for the 10x table (about 1.5 GB), so runs measure the linker, not the disk.
     with dbadmin.server(prefer_ephemeral=not given, postgres_args="-c shared_buffers=2GB -c autovacuum=off") as admin, \
             dbadmin.throwaway_database(admin, prefix="datalinker_bench") as conninfo:
         migrate(conninfo)
         with psycopg.connect(conninfo, autocommit=True) as conn:
-            exp = workload.experiment(conn)
-            say(f"loading {size.sessions} sessions of {size.minutes:g} min + {size.background:,} background rows")
-            chunks = workload.make_sessions(conn, "lat-", size.sessions + 1, size.minutes, users=size.sessions + 1,
-                                            new_device_every=size.sessions + 1, experiment_id=exp)
-            buffered_chunks = placement.make_buffered(conn, "buf-", size.sessions, size.minutes, exp)
-            placement.make_noisy(conn, "clk-", size.sessions, size.minutes, exp)
-            workload.add_background(conn, size.background, "1")
-            settle(conn)
-            ids = session_ids(conn, "lat-")
-            buffered_ids = session_ids(conn, "buf-")
-            noisy_ids = session_ids(conn, "clk-")
-            results["chunks_per_buffered_session"] = buffered_chunks / size.sessions
-            results["chunks_per_session"] = chunks / (size.sessions + 1)
-            results["rows_total"] = conn.execute("SELECT count(*) FROM public.raw_data_objects").fetchone()[0]  # type: ignore[index]
-            say("latency: link_session, bare UPDATE, naive peer")
-            link_only(conn, ids[:1])  # warm caches
-            results.update(latency(conn, ids))
-            say("placement: a buffered session uploaded 3 days late")
-            link_only(conn, buffered_ids[:1])
-            results["buffered_link_ms"] = link_only(conn, buffered_ids)
-            say("clocks: 60 noisy sync measurements with a reset; fitting 10,000")
-            link_only(conn, noisy_ids[:1])
-            results["noisy_clock_link_ms"] = link_only(conn, noisy_ids)
-            with conn.transaction(force_rollback=True):
-                results["noisy_clock_linked"] = conn.execute(
-                    "SELECT objects_linked FROM datalinker.link_session(%s)", [noisy_ids[0]]).fetchone()[0]  # type: ignore[index]
-            results["fit_10000_ms"] = placement.fit_10000_ms(conn)
-
-            say(f"scaling: adding {9 * size.background:,} background rows")
-            workload.add_background(conn, 9 * size.background, "2")
-            settle(conn)
-            link_only(conn, ids[:1])
-            results["link_session_ms_10x"] = link_only(conn, ids)
-            results["buffered_link_ms_10x"] = link_only(conn, buffered_ids)
-            results["rows_total_10x"] = conn.execute("SELECT count(*) FROM public.raw_data_objects").fetchone()[0]  # type: ignore[index]
-            if show_explain:
-                notes = explain(conn, ids[0])
-
-            say("throughput: small sessions (60 chunks)")
-            for key, prefix in (("direct", "sd-"), ("worker1", "s1-"), ("worker2", "s2-")):
-                workload.make_sessions(conn, prefix, size.small_sessions, minutes=0.5, users=50,
-                                       ended=key == "direct", new_device_every=5, experiment_id=exp, images=1)
-            settle(conn)
-            results["direct_sessions_per_s"] = direct(conn, "sd-")
-            results["worker1_sessions_per_s"] = pipeline(conn, conninfo, "s1-", 1, 0.5)
-            results["worker2_sessions_per_s"] = pipeline(conn, conninfo, "s2-", 2, 0.5)
-
-            say("throughput: 60-min sessions")
-            for key, prefix in (("direct", "ld-"), ("worker1", "l1-"), ("worker2", "l2-")):
-                workload.make_sessions(conn, prefix, size.long_sessions, size.minutes, users=size.long_sessions,
-                                       ended=key == "direct", experiment_id=exp,
-                                       day=workload.DAY.replace(day=3 + len(key)))
-            settle(conn)
-            results["direct_60min_sessions_per_s"] = direct(conn, "ld-")
-            results["worker1_60min_sessions_per_s"] = pipeline(conn, conninfo, "l1-", 1, size.minutes)
-            results["worker2_60min_sessions_per_s"] = pipeline(conn, conninfo, "l2-", 2, size.minutes)
-
-            say(f"placement: a lab day of {size.lab_day_users} users, {size.lab_day_hours:g} h")
-            results.update(placement.lab_day(conn, size.lab_day_users, size.lab_day_hours,
-                                             minutes=45 if size.minutes >= 45 else size.minutes))
-
-            say(f"memory: one worker over {size.rss_jobs:,} jobs")
-            results["worker_rss_mb_start"], results["worker_rss_mb_end"] = rss_soak(conn, conninfo, size.rss_jobs)
-            results["rss_jobs"] = size.rss_jobs
-    return results, notes
-
-
-def settle(conn: psycopg.Connection) -> None:
-    """After a bulk load: vacuum, analyze and checkpoint now, so none of it runs during a measurement."""
-    conn.execute("VACUUM ANALYZE")
-    conn.execute("CHECKPOINT")
+            r = Run(conn, conninfo, size)
+            for stage in stages:
+                stage(r)
+    return r.results, r.notes
 
 
 def workers_scan(sessions: int, max_workers: int = 4) -> dict[str, float]:
@@ -305,7 +157,7 @@ def workers_scan(sessions: int, max_workers: int = 4) -> dict[str, float]:
                                        new_device_every=5, images=1)
                 workload.make_sessions(conn, f"w{n}l-", max(4, sessions // 40), minutes=15, users=20, ended=False,
                                        day=workload.DAY.replace(day=10 + n))
-                settle(conn)
+                measure.settle(conn)
                 results[f"workers{n}_small_sessions_per_s"] = pipeline(conn, conninfo, f"w{n}s-", n, 0.5)
                 results[f"workers{n}_15min_sessions_per_s"] = pipeline(conn, conninfo, f"w{n}l-", n, 15)
     return results
@@ -313,49 +165,6 @@ def workers_scan(sessions: int, max_workers: int = 4) -> dict[str, float]:
 
 def say(message: str) -> None:
     print(f"# {message}", file=sys.stderr, flush=True)
-
-
-def table(r: dict[str, float]) -> str:
-    rows = [
-        ("link_session, one 60-min session (ms)", r["link_session_ms"], ""),
-        ("bare UPDATE of the same rows, precomputed (ms)", r["bare_update_ms"], ""),
-        ("link_session / bare UPDATE", r["link_session_ms"] / r["bare_update_ms"], "<= 1.5"),
-        ("naive peer: fetch, compute in Python, UPDATE row by row (ms)", r["naive_peer_ms"], ""),
-        ("naive peer / link_session", r["naive_peer_ms"] / r["link_session_ms"], ">= 25"),
-        ("link_session with 10x background rows (ms)", r["link_session_ms_10x"], ""),
-        ("10x / 1x latency", r["link_session_ms_10x"] / r["link_session_ms"], "<= 1.3"),
-        ("buffered 60-min session uploaded 3 days late: link_session (ms)", r["buffered_link_ms"], ""),
-        ("buffered / live link_session", r["buffered_link_ms"] / r["link_session_ms"], "<= 2.0"),
-        ("buffered session with 10x background rows (ms)", r["buffered_link_ms_10x"], ""),
-        ("10x / 1x, buffered", r["buffered_link_ms_10x"] / r["buffered_link_ms"], "<= 1.3"),
-        ("link_session, same session, 60 noisy sync measurements + a reset (ms)", r["noisy_clock_link_ms"], ""),
-        ("noisy clock / offset_ms_avg only", r["noisy_clock_link_ms"] / r["link_session_ms"], "<= 2.0"),
-        ("chunks linked with the noisy clock / per session", f"{int(r['noisy_clock_linked']):,} / {int(r['chunks_per_session']):,}", "equal"),
-        ("fitting 10,000 sync measurements (ms)", r["fit_10000_ms"], "< 1000"),
-        ("lab day: users / sessions / chunks",
-         f"{int(r['lab_day_users'])} / {int(r['lab_day_sessions'])} / {int(r['lab_day_chunks']):,}", ""),
-        ("lab day: time to place everything, session by session (s)", r["lab_day_s"], ""),
-        ("lab day: chunks placed per second", r["lab_day_chunks_per_s"], ""),
-        ("lab day: chunks placed / chunks", r["lab_day_placed"] / r["lab_day_chunks"], "1.0"),
-        ("direct link_session calls, small sessions (sessions/s)", r["direct_sessions_per_s"], ""),
-        ("pipeline, 1 worker, small sessions (sessions/s)", r["worker1_sessions_per_s"], ""),
-        ("pipeline, 2 workers, small sessions (sessions/s)", r["worker2_sessions_per_s"], ">= 200"),
-        ("1 worker / direct", r["worker1_sessions_per_s"] / r["direct_sessions_per_s"], ">= 0.9"),
-        ("direct link_session calls, 60-min sessions (sessions/s)", r["direct_60min_sessions_per_s"], ""),
-        ("pipeline, 1 worker, 60-min sessions (sessions/s)", r["worker1_60min_sessions_per_s"], ""),
-        ("pipeline, 2 workers, 60-min sessions (sessions/s)", r["worker2_60min_sessions_per_s"], ""),
-        ("1 worker / direct, 60-min sessions", r["worker1_60min_sessions_per_s"] / r["direct_60min_sessions_per_s"],
-         ">= 0.9"),
-        ("worker RSS after 10 % of the jobs (MB)", r["worker_rss_mb_start"], ""),
-        (f"worker RSS after {int(r['rss_jobs']):,} jobs (MB)", r["worker_rss_mb_end"], "flat"),
-        ("rows in raw_data_objects (1x / 10x)", f"{int(r['rows_total']):,} / {int(r['rows_total_10x']):,}", ""),
-        ("chunks per 60-min session", r["chunks_per_session"], ""),
-    ]
-    lines = ["| measure | value | target |", "|---|---:|---|"]
-    for name, value, target in rows:
-        shown = value if isinstance(value, str) else f"{value:,.2f}"
-        lines.append(f"| {name} | {shown} | {target} |")
-    return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -370,25 +179,21 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.workers_scan:
         scan = workers_scan(sessions={"tiny": 20, "quick": 200}.get(args.size or "", 600))
-        print("| workers | small sessions/s (60 chunks) | 15-min sessions/s (1,800 chunks) |")
-        print("|---:|---:|---:|")
-        for n in range(1, 5):
-            print(f"| {n} | {scan[f'workers{n}_small_sessions_per_s']:,.0f} | {scan[f'workers{n}_15min_sessions_per_s']:,.1f} |")
-        if args.json:
-            args.json.write_text(json.dumps(scan, indent=2, sort_keys=True) + "\n")
-        return 0
-    size = SIZES[args.size or "default"]
-    if args.background:
-        size = Size(**{**size.__dict__, "background": args.background})
-    started = time.monotonic()
-    results, notes = run(size, args.explain)
-    results["elapsed_s"] = time.monotonic() - started
-    print(table(results))
-    print(f"\n{results['elapsed_s']:.0f} s in all; medians of {size.sessions} sessions for the latencies.")
-    if notes:
-        print("\n```\n" + notes + "\n```")
+        print(report.scan_table(scan, 4))
+        figures = scan
+    else:
+        size = workload.SIZES[args.size or "default"]
+        if args.background:
+            size = workload.Size(**{**size.__dict__, "background": args.background})
+        started = time.monotonic()
+        figures, notes = run(size, args.explain)
+        figures["elapsed_s"] = time.monotonic() - started
+        print(report.table(figures))
+        print(f"\n{figures['elapsed_s']:.0f} s in all; medians of {size.sessions} sessions for the latencies.")
+        if notes:
+            print("\n```\n" + notes + "\n```")
     if args.json:
-        args.json.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
+        args.json.write_text(json.dumps(figures, indent=2, sort_keys=True) + "\n")
     return 0
 
 

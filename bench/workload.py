@@ -6,6 +6,7 @@ chunks, to make the table big.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
@@ -15,6 +16,26 @@ from datalinker import builders
 
 DAY = datetime(2026, 3, 2, 8, 0, tzinfo=timezone.utc)
 DATA_TYPES = ("eeg", "imu")
+
+
+@dataclass(frozen=True)
+class Size:
+    sessions: int  # 60-min sessions timed for latency (median over them)
+    background: int  # background rows at 1x (10x adds nine times as many)
+    small_sessions: int  # sessions of 60 chunks per throughput run
+    long_sessions: int  # 60-min sessions per throughput run
+    rss_jobs: int  # jobs for the worker memory soak
+    lab_day_users: int = 21  # simulated lab day: users (a third of their sessions buffered offline)
+    lab_day_hours: float = 8
+    minutes: float = 60
+
+
+SIZES = {
+    "default": Size(sessions=7, background=500_000, small_sessions=600, long_sessions=6, rss_jobs=10_000),
+    "quick": Size(sessions=5, background=50_000, small_sessions=300, long_sessions=3, rss_jobs=1_000, lab_day_hours=2),
+    "tiny": Size(sessions=2, background=2_000, small_sessions=20, long_sessions=1, rss_jobs=40, minutes=2,
+                 lab_day_users=3, lab_day_hours=1),
+}
 
 
 def experiment(conn: psycopg.Connection[Any]) -> object:

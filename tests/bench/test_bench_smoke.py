@@ -16,7 +16,7 @@ ROWS = ["link_session / bare UPDATE", "naive peer / link_session", "10x / 1x lat
         "pipeline, 2 workers, small sessions", "worker RSS after", "rows in raw_data_objects",
         "chunks per 60-min session", "pipeline, 1 worker, 60-min sessions", "buffered / live link_session",
         "10x / 1x, buffered", "lab day: chunks placed per second", "lab day: chunks placed / chunks",
-        "noisy clock / offset_ms_avg only", "fitting 10,000 sync measurements"]
+        "noisy clock / offset_ms_avg only", "fitting 10,000 sync measurements", "2 workers / 1 worker, small sessions"]
 
 
 def test_bench_tiny_prints_every_row_and_writes_the_json(db_env: dict[str, str], tmp_path: Path) -> None:

@@ -1,0 +1,61 @@
+"""The benchmark's output: markdown tables of the figures with their targets."""
+
+from __future__ import annotations
+
+Row = tuple[str, float | str, str]
+
+
+def rows(r: dict[str, float]) -> list[Row]:
+    return [
+        ("link_session, one 60-min session (ms)", r["link_session_ms"], ""),
+        ("bare UPDATE of the same rows, precomputed (ms)", r["bare_update_ms"], ""),
+        ("link_session / bare UPDATE", r["link_session_ms"] / r["bare_update_ms"], "<= 1.5"),
+        ("naive peer: fetch, compute in Python, UPDATE row by row (ms)", r["naive_peer_ms"], ""),
+        ("naive peer / link_session", r["naive_peer_ms"] / r["link_session_ms"], ">= 25"),
+        ("link_session with 10x background rows (ms)", r["link_session_ms_10x"], ""),
+        ("10x / 1x latency", r["link_session_ms_10x"] / r["link_session_ms"], "<= 1.3"),
+        ("buffered 60-min session uploaded 3 days late: link_session (ms)", r["buffered_link_ms"], ""),
+        ("buffered / live link_session", r["buffered_link_ms"] / r["link_session_ms"], "<= 2.0"),
+        ("buffered session with 10x background rows (ms)", r["buffered_link_ms_10x"], ""),
+        ("10x / 1x, buffered", r["buffered_link_ms_10x"] / r["buffered_link_ms"], "<= 1.3"),
+        ("link_session, same session, 60 noisy sync measurements + a reset (ms)", r["noisy_clock_link_ms"], ""),
+        ("noisy clock / offset_ms_avg only", r["noisy_clock_link_ms"] / r["link_session_ms"], "<= 2.0"),
+        ("chunks linked with the noisy clock / per session",
+         f"{int(r['noisy_clock_linked']):,} / {int(r['chunks_per_session']):,}", "equal"),
+        ("fitting 10,000 sync measurements (ms)", r["fit_10000_ms"], "< 1000"),
+        ("lab day: users / sessions / chunks",
+         f"{int(r['lab_day_users'])} / {int(r['lab_day_sessions'])} / {int(r['lab_day_chunks']):,}", ""),
+        ("lab day: time to place everything, session by session (s)", r["lab_day_s"], ""),
+        ("lab day: chunks placed per second", r["lab_day_chunks_per_s"], ""),
+        ("lab day: chunks placed / chunks", r["lab_day_placed"] / r["lab_day_chunks"], "1.0"),
+        ("direct link_session calls, small sessions (sessions/s)", r["direct_sessions_per_s"], ""),
+        ("pipeline, 1 worker, small sessions (sessions/s)", r["worker1_sessions_per_s"], ""),
+        ("pipeline, 2 workers, small sessions (sessions/s)", r["worker2_sessions_per_s"], ">= 200"),
+        ("1 worker / direct", r["worker1_sessions_per_s"] / r["direct_sessions_per_s"], ">= 0.9"),
+        ("2 workers / 1 worker, small sessions", r["worker2_sessions_per_s"] / r["worker1_sessions_per_s"], ">= 1.6"),
+        ("direct link_session calls, 60-min sessions (sessions/s)", r["direct_60min_sessions_per_s"], ""),
+        ("pipeline, 1 worker, 60-min sessions (sessions/s)", r["worker1_60min_sessions_per_s"], ""),
+        ("pipeline, 2 workers, 60-min sessions (sessions/s)", r["worker2_60min_sessions_per_s"], ""),
+        ("1 worker / direct, 60-min sessions", r["worker1_60min_sessions_per_s"] / r["direct_60min_sessions_per_s"],
+         ">= 0.9"),
+        ("worker RSS after 10 % of the jobs (MB)", r["worker_rss_mb_start"], ""),
+        (f"worker RSS after {int(r['rss_jobs']):,} jobs (MB)", r["worker_rss_mb_end"], "flat"),
+        ("rows in raw_data_objects (1x / 10x)", f"{int(r['rows_total']):,} / {int(r['rows_total_10x']):,}", ""),
+        ("chunks per 60-min session", r["chunks_per_session"], ""),
+    ]
+
+
+def table(r: dict[str, float]) -> str:
+    lines = ["| measure | value | target |", "|---|---:|---|"]
+    for name, value, target in rows(r):
+        shown = value if isinstance(value, str) else f"{value:,.2f}"
+        lines.append(f"| {name} | {shown} | {target} |")
+    return "\n".join(lines)
+
+
+def scan_table(scan: dict[str, float], max_workers: int) -> str:
+    lines = ["| workers | small sessions/s (60 chunks) | 15-min sessions/s (1,800 chunks) |", "|---:|---:|---:|"]
+    for n in range(1, max_workers + 1):
+        lines.append(f"| {n} | {scan[f'workers{n}_small_sessions_per_s']:,.0f}"
+                     f" | {scan[f'workers{n}_15min_sessions_per_s']:,.1f} |")
+    return "\n".join(lines)
