@@ -3,26 +3,31 @@
 When the queue is empty it handles placement requests (`datalinker.place_next_user`): users whose
 late or offline device-time chunks arrived after their session was linked.
 
-Per job: `datalinker.claim_job` in its own committed transaction (visibility timeout set, read_ct
-counted), then `datalinker.process_job` in a second transaction (link, delete, notify downstream,
-or dead-letter). All decisions are made in the database; this loop only waits, calls and logs.
+Jobs: `datalinker.claim_job` claims up to --batch messages in its own committed transaction
+(visibility timeout set, read_ct counted), then `datalinker.process_job` runs each in a transaction
+of its own (link, delete, notify downstream, or dead-letter). All decisions are made in the
+database; this loop only waits, calls and logs.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import signal
 import sys
 import threading
 import time
+from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import psycopg
 from psycopg.rows import dict_row
 
-from datalinker import config, queries
+from datalinker import config, logs, queries
+from datalinker.metrics import StatusCollector, WorkerMetrics, database_health, serve
 
 log = logging.getLogger("datalinker.worker")
 
@@ -31,20 +36,31 @@ class Settings:
     conninfo: str = ""
     vt_seconds: int = 60  # lease between claim and process; the row lock holds it while processing
     max_attempts: int = 5  # read_ct above this: dead-lettered as too_many_attempts
-    poll_seconds: float = 5.0  # slow poll in case a notification was missed
+    poll_seconds: float = 5.0  # slow poll in case a notification was missed (the only wake-up with listen off)
     concurrency: int = 1
     exit_when_idle: bool = False  # drain the queue, then exit (demo, benchmarks)
     max_backoff_seconds: float = 30.0
     lock_timeout_ms: int = 5000  # a lock held elsewhere never stalls the worker: give up, retry that job later
+    batch: int = 1  # messages claimed per committed read; each is still processed in its own transaction
+    listen: bool = True  # False: poll only (PgBouncer in transaction mode cannot LISTEN)
+    metrics_port: int | None = None  # serve Prometheus /metrics and /healthz here
+    metrics_addr: str = "0.0.0.0"
+
+
+def event(level: int, name: str, message: str, *args: Any, **fields: Any) -> None:
+    """One log line: the message for people, the stable fields (extra) for --log-format json."""
+    log.log(level, message, *args, extra={"event": name, **fields})
 
 
 class Worker:
-    """One loop: a work connection and a LISTEN connection, reconnecting with backoff."""
+    """One loop: a work connection and (unless polling only) a LISTEN connection, reconnecting with backoff."""
 
-    def __init__(self, settings: Settings, stop: threading.Event, name: str = "worker-1") -> None:
+    def __init__(self, settings: Settings, stop: threading.Event, name: str = "worker-1",
+                 metrics: WorkerMetrics | None = None) -> None:
         self.settings = settings
         self.stop = stop
         self.name = name
+        self.metrics = metrics or WorkerMetrics()
         self.jobs_done = 0
 
     def run(self) -> None:
@@ -52,36 +68,49 @@ class Worker:
         while not self.stop.is_set():
             try:
                 with psycopg.connect(self.settings.conninfo, autocommit=True, row_factory=dict_row) as work, \
-                        psycopg.connect(self.settings.conninfo, autocommit=True) as listen:
-                    for channel in queries.LISTEN:
-                        listen.execute(channel)
+                        self.listener() as listen:
                     work.execute(queries.SET_LOCK_TIMEOUT, {"ms": str(self.settings.lock_timeout_ms)})
                     backoff = 0.5
                     if self._loop(work, listen):
                         return
             except psycopg.OperationalError as exc:
-                log.warning("%s database unavailable (%s); reconnecting in %.1fs", self.name, str(exc).strip(), backoff)
-            except Exception:  # never let one bad moment kill the loop: log, back off, reconnect
-                log.exception("%s unexpected error; reconnecting in %.1fs", self.name, backoff)
+                event(logging.WARNING, "reconnect", "%s database unavailable (%s); reconnecting in %.1fs", self.name,
+                      str(exc).strip(), backoff, error=str(exc).strip())
+            except Exception as exc:  # never let one bad moment kill the loop: log, back off, reconnect
+                log.exception("%s unexpected error; reconnecting in %.1fs", self.name, backoff,
+                              extra={"event": "reconnect", "error": repr(exc)})
             self.stop.wait(backoff)
             backoff = min(backoff * 2, self.settings.max_backoff_seconds)
 
-    def _loop(self, work: psycopg.Connection[dict[str, Any]], listen: psycopg.Connection[Any]) -> bool:
+    def listener(self) -> contextlib.AbstractContextManager[psycopg.Connection[Any] | None]:
+        """A connection LISTENing on the queue's insert notifications and placement requests; None when polling only."""
+        if not self.settings.listen:
+            return contextlib.nullcontext()
+        listen = psycopg.connect(self.settings.conninfo, autocommit=True)
+        for channel in queries.LISTEN:
+            listen.execute(channel)
+        return listen
+
+    def _loop(self, work: psycopg.Connection[dict[str, Any]], listen: psycopg.Connection[Any] | None) -> bool:
         """Handle jobs until told to stop; True when finished for good (stop or idle exit)."""
-        claim = None
+        claimed: deque[dict[str, Any]] = deque()
         while not self.stop.is_set():
-            claim = claim or self.claim(work)
-            if claim is not None:
-                claim = self.process(work, claim)
+            if not claimed:
+                claimed.extend(self.claim(work))
+            if claimed:
+                self.process(work, claimed.popleft())
                 continue
             if self.place(work):
                 continue
             if self.settings.exit_when_idle:
                 return True
-            for _ in listen.notifies(timeout=self.settings.poll_seconds, stop_after=1):
-                pass
-        if claim is not None:  # stopping with a job claimed ahead: make it visible again at once
-            work.execute(queries.RETRY_JOB, {"msg_id": claim["msg_id"], "delay_seconds": 0})
+            if listen is None:
+                self.stop.wait(self.settings.poll_seconds)
+            else:
+                for _ in listen.notifies(timeout=self.settings.poll_seconds, stop_after=1):
+                    pass
+        for job in claimed:  # stopping with jobs of the batch left: make them visible again at once
+            work.execute(queries.RETRY_JOB, {"msg_id": job["msg_id"], "delay_seconds": 0})
         return True
 
     def place(self, work: psycopg.Connection[dict[str, Any]]) -> bool:
@@ -93,19 +122,29 @@ class Worker:
             if work.broken:
                 raise
             retry = self.transient(work, exc)
-            log.log(logging.WARNING if retry else logging.ERROR, "placement outcome=%s sqlstate=%s error=%r",
-                    "retry" if retry else "error", exc.sqlstate, str(exc).strip())
+            self.metrics.placements.labels("retried").inc()
+            event(logging.WARNING if retry else logging.ERROR, "placement",
+                  "placement outcome=%s sqlstate=%s error=%r", "retry" if retry else "error", exc.sqlstate,
+                  str(exc).strip(), outcome="retry" if retry else "error", error=str(exc).strip())
             self.stop.wait(1.0)  # the request stays; a transient error is tried again shortly
             return retry
         if not rows:
             return False
         self.jobs_done += 1
+        ms = (time.monotonic() - started) * 1000
         if rows[0]["error"]:  # the database kept the request and retries it later; other users go on
-            log.error("placement user=%r outcome=failed error=%r", rows[0]["user_id"], rows[0]["error"])
+            self.metrics.placements.labels("failed").inc()
+            event(logging.ERROR, "placement", "placement user=%r outcome=failed error=%r", rows[0]["user_id"],
+                  rows[0]["error"], user_id=rows[0]["user_id"], outcome="failed", error=rows[0]["error"],
+                  duration_ms=round(ms, 1))
             return True
-        log.info("placement user=%r placed=%s ambiguous=%s sessions=%s ms=%.1f", rows[0]["user_id"],
-                 sum(r["placed"] for r in rows), sum(r["ambiguous"] for r in rows),
-                 [r["session_id"] for r in rows if r["placed"]], (time.monotonic() - started) * 1000)
+        placed = sum(r["placed"] for r in rows)
+        self.metrics.placements.labels("placed").inc()
+        self.metrics.chunks_linked.inc(placed)
+        event(logging.INFO, "placement", "placement user=%r placed=%s ambiguous=%s sessions=%s ms=%.1f",
+              rows[0]["user_id"], placed, sum(r["ambiguous"] for r in rows),
+              [r["session_id"] for r in rows if r["placed"]], ms, user_id=rows[0]["user_id"], outcome="placed",
+              duration_ms=round(ms, 1))
         return True
 
     @staticmethod
@@ -114,42 +153,41 @@ class Worker:
         row = work.execute(queries.IS_TRANSIENT, {"sqlstate": exc.sqlstate or ""}).fetchone()
         return bool(row and row["is_transient"])
 
-    def claim(self, work: psycopg.Connection[dict[str, Any]]) -> dict[str, Any] | None:
-        """Claim the next job in a transaction of its own (autocommit); None when nothing is visible."""
-        return work.execute(queries.CLAIM_JOB, {"vt_seconds": self.settings.vt_seconds}).fetchone()
+    def claim(self, work: psycopg.Connection[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Claim up to `batch` jobs in one transaction of its own (autocommit); [] when nothing is visible."""
+        claimed = work.execute(queries.CLAIM_JOB, {"vt_seconds": self.settings.vt_seconds,
+                                                   "qty": self.settings.batch}).fetchall()
+        self.metrics.polled()
+        return claimed
 
-    def process(self, work: psycopg.Connection[dict[str, Any]], claim: dict[str, Any]) -> dict[str, Any] | None:
-        """Run one claimed job; returns the next job, claimed ahead in the same transaction.
-
-        Claiming ahead keeps the rule that a job's claim (read_ct, vt) is committed before its attempt
-        starts, at one transaction and one round trip per job instead of two. If this job's
-        transaction rolls back, so does the claim ahead: that message simply stays visible.
-        """
+    def process(self, work: psycopg.Connection[dict[str, Any]], claim: dict[str, Any]) -> None:
+        """Run one claimed job: process_job is one statement, so in autocommit it is one transaction of its own."""
         started = time.monotonic()
-        params = {"msg_id": claim["msg_id"], "max_attempts": self.settings.max_attempts,
-                  "vt_seconds": self.settings.vt_seconds}
+        params = {"msg_id": claim["msg_id"], "max_attempts": self.settings.max_attempts}
         try:
-            with work.pipeline(), work.transaction():
-                done = work.execute(queries.PROCESS_JOB, params)
-                ahead = None if self.stop.is_set() else work.execute(queries.CLAIM_JOB, params)
-            result = done.fetchone()
-            next_claim = ahead.fetchone() if ahead is not None else None
+            result = work.execute(queries.PROCESS_JOB, params).fetchone()
         except psycopg.Error as exc:
             if work.broken:
                 raise  # reconnect; the message comes back when its visibility timeout ends
             delay = min(2 ** claim["read_ct"], self.settings.vt_seconds)
             work.execute(queries.RETRY_JOB, {"msg_id": claim["msg_id"], "delay_seconds": delay})
-            level = logging.WARNING if self.transient(work, exc) else logging.ERROR
-            log.log(level, "job msg_id=%s session=%r outcome=retry attempt=%s sqlstate=%s error=%r retry_in_s=%s",
-                    claim["msg_id"], claim["session_id"], claim["read_ct"], exc.sqlstate, str(exc).strip(), delay)
-            return None
+            self.metrics.job("retried", time.monotonic() - started)
+            event(logging.WARNING if self.transient(work, exc) else logging.ERROR, "job",
+                  "job msg_id=%s session=%r outcome=retry attempt=%s sqlstate=%s error=%r retry_in_s=%s",
+                  claim["msg_id"], claim["session_id"], claim["read_ct"], exc.sqlstate, str(exc).strip(), delay,
+                  job_id=claim["msg_id"], session_id=claim["session_id"], outcome="retry", attempt=claim["read_ct"],
+                  error=str(exc).strip(), duration_ms=round((time.monotonic() - started) * 1000, 1))
+            return
         assert result is not None
         self.jobs_done += 1
-        log.info("job msg_id=%s session=%r outcome=%s reason=%s converted=%s linked=%s media=%s attempt=%s ms=%.1f",
-                 result["msg_id"], result["session_id"], result["outcome"], result["reason"],
-                 result["objects_converted"], result["objects_linked"], result["media_linked"],
-                 claim["read_ct"], (time.monotonic() - started) * 1000)
-        return next_claim
+        seconds = time.monotonic() - started
+        self.metrics.job(result["outcome"], seconds, result["objects_linked"] or 0)
+        event(logging.INFO, "job",
+              "job msg_id=%s session=%r outcome=%s reason=%s converted=%s linked=%s media=%s attempt=%s ms=%.1f",
+              result["msg_id"], result["session_id"], result["outcome"], result["reason"],
+              result["objects_converted"], result["objects_linked"], result["media_linked"], claim["read_ct"],
+              seconds * 1000, job_id=result["msg_id"], session_id=result["session_id"], outcome=result["outcome"],
+              reason=result["reason"], attempt=claim["read_ct"], duration_ms=round(seconds * 1000, 1))
 
 
 def run(settings: Settings, stop: threading.Event | None = None, install_signals: bool = True) -> int:
@@ -158,42 +196,75 @@ def run(settings: Settings, stop: threading.Event | None = None, install_signals
     if install_signals:
         for sig in (signal.SIGTERM, signal.SIGINT):
             signal.signal(sig, lambda signum, frame: stop.set())
-    workers = [Worker(settings, stop, f"worker-{i + 1}") for i in range(settings.concurrency)]
+    metrics = WorkerMetrics()
+    server = None
+    if settings.metrics_port is not None:
+        metrics.registry.register(StatusCollector(settings.conninfo))
+        server = serve(settings.metrics_port, settings.metrics_addr, metrics.registry,
+                       database_health(settings.conninfo))
+    workers = [Worker(settings, stop, f"worker-{i + 1}", metrics) for i in range(settings.concurrency)]
     threads = [threading.Thread(target=w.run, name=w.name, daemon=True) for w in workers]
-    log.info("worker started: concurrency=%d vt=%ss max_attempts=%d", settings.concurrency,
-             settings.vt_seconds, settings.max_attempts)
+    event(logging.INFO, "start", "worker started: concurrency=%d batch=%d listen=%s vt=%ss max_attempts=%d",
+          settings.concurrency, settings.batch, settings.listen, settings.vt_seconds, settings.max_attempts)
+    metrics.up.set(1)
     for thread in threads:
         thread.start()
     while any(t.is_alive() for t in threads):
         for thread in threads:
             thread.join(timeout=0.2)
-    log.info("worker stopped after %d job(s)", sum(w.jobs_done for w in workers))
+    metrics.up.set(0)
+    if server is not None:
+        server.shutdown()
+        server.server_close()
+    event(logging.INFO, "stop", "worker stopped after %d job(s)", sum(w.jobs_done for w in workers))
     return 0
 
 
+def positive(upper: int) -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from exc
+        if not 1 <= value <= upper:
+            raise argparse.ArgumentTypeError(f"{value} is outside 1..{upper}")
+        return value
+    return parse
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--concurrency", type=int, default=1, help="parallel job loops (default 1)")
+    parser.add_argument("--concurrency", type=positive(64), default=1, help="parallel job loops (default 1)")
+    parser.add_argument("--batch", type=positive(1000), default=1,
+                        help="messages claimed per read, each processed in its own transaction (default 1)")
     parser.add_argument("--vt", type=int, default=60, help="visibility timeout in seconds (default 60)")
     parser.add_argument("--max-attempts", type=int, default=5, help="attempts before dead-lettering (default 5)")
     parser.add_argument("--poll", type=float, default=5.0, help="fallback poll interval in seconds (default 5)")
+    parser.add_argument("--no-listen", dest="listen", action="store_false",
+                        help="poll only, no LISTEN (PgBouncer in transaction mode); wakes every --poll seconds")
     parser.add_argument("--lock-timeout", type=int, default=5000,
                         help="ms to wait for a lock held elsewhere before retrying that job later (default 5000)")
     parser.add_argument("--exit-when-idle", action="store_true", help="drain the queue and the placement requests, then exit")
+    parser.add_argument("--metrics-port", type=int, default=None,
+                        help="serve Prometheus /metrics and /healthz on this port (0: any free port)")
+    parser.add_argument("--metrics-addr", default="0.0.0.0", help="address for --metrics-port (default 0.0.0.0)")
     parser.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"],
                         help="logging threshold (default info)")
+    parser.add_argument("--log-format", default="text", choices=["text", "json"],
+                        help="text (default) or one JSON object per line (ts, level, event, session_id, job_id, ...)")
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
     return Settings(conninfo=config.conninfo(), vt_seconds=args.vt, max_attempts=args.max_attempts,
                     poll_seconds=args.poll, concurrency=args.concurrency, exit_when_idle=args.exit_when_idle,
-                    lock_timeout_ms=args.lock_timeout)
+                    lock_timeout_ms=args.lock_timeout, batch=args.batch, listen=args.listen,
+                    metrics_port=args.metrics_port, metrics_addr=args.metrics_addr)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="worker.py", description=__doc__)
     add_arguments(parser)
     args = parser.parse_args(argv)
-    logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    logs.configure(args.log_level, args.log_format)
     return run(settings_from(args))
 
 

@@ -93,17 +93,21 @@ def scaling(r: Run, explain: bool) -> None:
         r.notes = measure.explain(r.conn, r.ids["lat-"][0])
 
 
+BATCH = ("--batch", "20")  # the workers' claim size in the throughput figures (worker1_batch1: --batch 1)
+
+
 def throughput(r: Run, label: str, key: str, n: int, minutes: float, **options: object) -> None:
     """Direct link_session calls, then the pipeline with 1 and 2 workers, on sessions of the same shape."""
     say(f"throughput: {label}")
-    for run, prefix in (("direct", "d-"), ("worker1", "1-"), ("worker2", "2-")):
+    for run, prefix in (("direct", "d-"), ("worker1", "1-"), ("worker2", "2-"), ("batch1", "b-")):
         workload.make_sessions(r.conn, key + prefix, n, minutes, ended=run == "direct",
                                experiment_id=r.experiment_id, **options)  # type: ignore[arg-type]
     measure.settle(r.conn)
     suffix = "" if key == "s" else "_60min"
     r.results[f"direct{suffix}_sessions_per_s"] = measure.direct(r.conn, key + "d-")
-    r.results[f"worker1{suffix}_sessions_per_s"] = pipeline(r.conn, r.conninfo, key + "1-", 1, minutes)
-    r.results[f"worker2{suffix}_sessions_per_s"] = pipeline(r.conn, r.conninfo, key + "2-", 2, minutes)
+    r.results[f"worker1{suffix}_sessions_per_s"] = pipeline(r.conn, r.conninfo, key + "1-", 1, minutes, *BATCH)
+    r.results[f"worker2{suffix}_sessions_per_s"] = pipeline(r.conn, r.conninfo, key + "2-", 2, minutes, *BATCH)
+    r.results[f"worker1_batch1{suffix}_sessions_per_s"] = pipeline(r.conn, r.conninfo, key + "b-", 1, minutes)
 
 
 def small_sessions(r: Run) -> None:

@@ -5,8 +5,11 @@ SELECT session_id, link_status, objects_converted, objects_linked, media_linked,
 FROM datalinker.link_session(p_session_id => %(session_id)s)
 """
 
-CLAIM_JOB = "SELECT msg_id, read_ct, session_id FROM datalinker.claim_job(p_vt_seconds => %(vt_seconds)s)"
+CLAIM_JOB = """
+SELECT msg_id, read_ct, session_id FROM datalinker.claim_job(p_vt_seconds => %(vt_seconds)s, p_qty => %(qty)s)
+"""
 
+# One statement, so one transaction in autocommit: link, delete the message, notify downstream — or dead-letter.
 PROCESS_JOB = """
 SELECT msg_id, session_id, outcome, reason, link_status, objects_converted, objects_linked, media_linked
 FROM datalinker.process_job(p_msg_id => %(msg_id)s, p_max_attempts => %(max_attempts)s)
@@ -65,4 +68,10 @@ FROM datalinker.clock_report(p_session_id => %(session_id)s)
 DOCTOR = """
 SELECT check_name, status, count, detail
 FROM datalinker.doctor(p_unlinked_hours => %(hours)s, p_max_queue_age_seconds => %(max_queue_age)s)
+"""
+
+# The version stamped on schema datalinker by the last migrate (sqlsource.version()); NULL when not migrated.
+SCHEMA_VERSION = """
+SELECT substring(pg_catalog.obj_description(pg_catalog.to_regnamespace('datalinker'), 'pg_namespace')
+                 FROM '^datalinker (\\S+)$') AS version
 """

@@ -9,11 +9,13 @@ role datalinker_owner, then the grants are re-applied.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from pathlib import Path
 from typing import Any
 
 SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
+MIGRATIONS_DIR = SQL_DIR.parent / "migrations"
 # Applied in this order, files by name inside each folder; privileges last (after stale functions are gone).
 SQL_FOLDERS = ("conversion", "settings", "linking", "placement", "media", "sessions", "queue", "readers", "privileges")
 GRANTS_FOLDER = "privileges"
@@ -64,6 +66,26 @@ $$
 """
 
 
+# The schema's comment records the version of the code that migrated it (read by /healthz: queries.SCHEMA_VERSION).
+STAMP_VERSION = """
+DO $$
+BEGIN
+    EXECUTE pg_catalog.format('COMMENT ON SCHEMA datalinker IS %L',
+                              'datalinker ' || pg_catalog.current_setting('datalinker.version'));
+END
+$$
+"""
+
+
+def version(sql_dir: Path = SQL_DIR, migrations_dir: Path = MIGRATIONS_DIR) -> str:
+    """A digest of every migration and every sql/ file: equal in the database and the code when migrated."""
+    digest = hashlib.sha256()
+    for path in sorted(migrations_dir.glob("*.*")) + sql_files(sql_dir):
+        if path.suffix in {".sql", ".py"}:
+            digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return "sha256:" + digest.hexdigest()[:16]
+
+
 def sql_files(sql_dir: Path = SQL_DIR) -> list[Path]:
     return [f for folder in SQL_FOLDERS for f in sorted((sql_dir / folder).glob("*.sql"))]
 
@@ -103,3 +125,5 @@ def apply_sql_dir(conn: Any, sql_dir: Path = SQL_DIR) -> None:
         for path in files:
             if path.parent.name == GRANTS_FOLDER:
                 cur.execute(path.read_text(encoding="utf-8"))
+        cur.execute("SELECT pg_catalog.set_config('datalinker.version', %s, true)", [version(sql_dir)])
+        cur.execute(STAMP_VERSION)

@@ -16,7 +16,7 @@ GRANT EXECUTE ON FUNCTION
 TO datalinker_worker, datalinker_readonly, datalinker_session_manager;
 
 GRANT EXECUTE ON FUNCTION
-    datalinker.claim_job(integer), datalinker.process_job(bigint, integer),
+    datalinker.claim_job(integer, integer), datalinker.process_job(bigint, integer),
     datalinker.retry_job(bigint, integer), datalinker.link_session(text), datalinker.place_next_user()
 TO datalinker_worker;
 

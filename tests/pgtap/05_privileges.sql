@@ -8,7 +8,7 @@ INSERT INTO expected_exec VALUES
     ('datalinker.link_session(text)',                            true,  false, false, false),
     ('datalinker.relink_session(text)',                          false, false, false, false),
     ('datalinker.amend_session(text,timestamptz,jsonb)',         false, false, false, false),
-    ('datalinker.claim_job(integer)',                            true,  false, false, false),
+    ('datalinker.claim_job(integer, integer)',                   true,  false, false, false),
     ('datalinker.process_job(bigint,integer)',                   true,  false, false, false),
     ('datalinker.retry_job(bigint,integer)',                     true,  false, false, false),
     ('datalinker.requeue_dead(integer)',                         false, false, false, false),
