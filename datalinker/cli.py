@@ -6,14 +6,15 @@ import argparse
 import logging
 import os
 import sys
-from collections.abc import Sequence
-from datetime import datetime
+from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta
+from pathlib import Path
 
 import psycopg
 from psycopg.rows import dict_row
 
 from datalinker import config, queries
-from datalinker.cli_table import print_table
+from datalinker.output import show
 from datalinker.migrate import migrate
 
 log = logging.getLogger("datalinker")
@@ -39,7 +40,7 @@ def cmd_link(args: argparse.Namespace) -> int:
     with connect() as conn:
         row = conn.execute(queries.LINK_SESSION, {"session_id": args.session_id}).fetchone()
     assert row is not None
-    print_table([row])
+    show({"result": [row]}, args.json)
     return EXIT_OK if row["link_status"] == "completed" else EXIT_JOB_FAILED
 
 
@@ -69,11 +70,11 @@ def cmd_requeue_dead(args: argparse.Namespace) -> int:
 def cmd_status(args: argparse.Namespace) -> int:
     with connect() as conn:
         if args.session_id is None:
-            print_table(conn.execute(queries.STATUS_REPORT).fetchall())
+            show({"status": conn.execute(queries.STATUS_REPORT).fetchall()}, args.json)
             return EXIT_OK
-        print_table(conn.execute(queries.SESSION_STATUS, {"session_id": args.session_id}).fetchall())
-        print()
-        print_table(conn.execute(queries.CLOCK_REPORT, {"session_id": args.session_id}).fetchall())
+        show({"session": conn.execute(queries.SESSION_STATUS, {"session_id": args.session_id}).fetchall(),
+              "clock pieces": conn.execute(queries.CLOCK_REPORT, {"session_id": args.session_id}).fetchall()},
+             args.json)
     return EXIT_OK
 
 
@@ -81,7 +82,7 @@ def cmd_relink(args: argparse.Namespace) -> int:
     with connect() as conn:
         row = conn.execute(queries.RELINK_SESSION, {"session_id": args.session_id}).fetchone()
     assert row is not None
-    print_table([row])
+    show({"result": [row]}, args.json)
     return EXIT_OK if row["link_status"] == "completed" else EXIT_JOB_FAILED
 
 
@@ -90,24 +91,45 @@ def cmd_amend(args: argparse.Namespace) -> int:
         row = conn.execute(queries.AMEND_SESSION, {"session_id": args.session_id, "end_time": args.end_time,
                                                    "clock_offset_info": args.clock_offset_info}).fetchone()
     assert row is not None
-    print_table([row])
+    show({"result": [row]}, args.json)
     return EXIT_OK if row["link_status"] == "completed" else EXIT_JOB_FAILED
 
 
 def cmd_unplaced(args: argparse.Namespace) -> int:
     with connect() as conn:
         rows = conn.execute(queries.UNPLACED_CHUNKS, {"user_id": args.user}).fetchall()
-    print_table(rows[: args.limit])
+    show({"unplaced": rows[: args.limit]}, args.json)
     if len(rows) > args.limit:
-        print(f"... {len(rows) - args.limit} more")
+        print(f"... {len(rows) - args.limit} more", file=sys.stderr)
     return EXIT_OK
 
 
 def cmd_doctor(args: argparse.Namespace) -> int:
     with connect() as conn:
-        rows = conn.execute(queries.DOCTOR, {"hours": args.hours, "max_queue_age": args.max_queue_age}).fetchall()
-    print_table(rows)
+        rows = conn.execute(queries.DOCTOR, {"hours": args.hours, "max_queue_age": args.max_queue_age,
+                                             "max_dead_tuples": args.max_dead_tuples}).fetchall()
+    show({"doctor": rows}, args.json)
     return EXIT_OK if all(r["status"] == "ok" for r in rows) else EXIT_JOB_FAILED
+
+
+def cmd_purge_archive(args: argparse.Namespace) -> int:
+    with connect() as conn:
+        rows = conn.execute(queries.PURGE_ARCHIVE, {"older_than": args.older_than}).fetchall()
+    show({"purged": rows}, args.json)
+    return EXIT_OK
+
+
+def cmd_timeline(args: argparse.Namespace) -> int:
+    from datalinker.timeline import render  # matplotlib loads only for this command
+
+    with connect() as conn:
+        rows = conn.execute(queries.USER_TIMELINE, {"user_id": args.user_id, "from": args.time_from,
+                                                    "to": args.time_to}).fetchall()
+    drawn = render(rows, args.user_id, args.output)
+    counts = {kind: sum(r["kind"] == kind for r in rows) for kind in ("session", "chunk", "unplaced")}
+    print(f"wrote {args.output}: {counts['session']} session(s), {counts['chunk']} chunk(s) with UTC times,"
+          f" {counts['unplaced']} unplaced chunk(s); {drawn} element(s) drawn")
+    return EXIT_OK
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
@@ -133,21 +155,36 @@ def limit(text: str) -> int:
     return value
 
 
-def aware_time(text: str) -> datetime:
+def aware(field: str) -> Callable[[str], datetime]:
     """An ISO 8601 time with an explicit zone; a zone-less time would be read in some session's TimeZone."""
-    try:
-        value = datetime.fromisoformat(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"end_time {text!r} is not an ISO 8601 time: {exc}") from exc
-    if value.tzinfo is None:
-        raise argparse.ArgumentTypeError(f"end_time {text!r} has no time zone; add Z or +hh:mm")
-    return value
+    def parse(text: str) -> datetime:
+        try:
+            value = datetime.fromisoformat(text)
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(f"{field} {text!r} is not an ISO 8601 time: {exc}") from exc
+        if value.tzinfo is None:
+            raise argparse.ArgumentTypeError(f"{field} {text!r} has no time zone; add Z or +hh:mm")
+        return value
+    return parse
+
+
+aware_time = aware("end_time")
+AGE_UNITS = {"d": "days", "h": "hours", "m": "minutes"}
+
+
+def age(text: str) -> timedelta:
+    """A retention age such as 30d, 12h or 90m."""
+    number, unit = text[:-1], text[-1:]
+    if unit not in AGE_UNITS or not number.isdigit() or int(number) == 0:
+        raise argparse.ArgumentTypeError(f"--older-than {text!r} is not an age like 30d, 12h or 90m")
+    return timedelta(**{AGE_UNITS[unit]: int(number)})
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="datalinker", description="Link sensor chunks to sessions in PostgreSQL."
                                      " Connects with DATABASE_URL, else the libpq PG* variables.")
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    parser.add_argument("--json", action="store_true", help="print results as JSON (for scripts) instead of tables")
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("migrate", help="apply migrations, re-create functions").set_defaults(func=cmd_migrate)
     p = sub.add_parser("link", help="run link_session for one session now and print the result row")
@@ -183,7 +220,18 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("doctor", help="health checks: old unlinked chunks, stuck/failed sessions, dead letters, queue age")
     p.add_argument("--hours", type=int, default=24, help="unlinked chunks older than this are reported (default 24)")
     p.add_argument("--max-queue-age", type=int, default=600, help="oldest queued job allowed, seconds (default 600)")
+    p.add_argument("--max-dead-tuples", type=int, default=100_000,
+                   help="dead tuples allowed in a pgmq queue table before warning (default 100000)")
     p.set_defaults(func=cmd_doctor)
+    p = sub.add_parser("purge-archive", help="delete archived queue messages older than an age (retention)")
+    p.add_argument("--older-than", type=age, required=True, help="e.g. 30d, 12h (at least 1 hour)")
+    p.set_defaults(func=cmd_purge_archive)
+    p = sub.add_parser("timeline", help="draw one user's sessions and chunks on a UTC axis into a PNG")
+    p.add_argument("user_id")
+    p.add_argument("--from", dest="time_from", type=aware("--from"), default=None, help="ISO 8601 with time zone")
+    p.add_argument("--to", dest="time_to", type=aware("--to"), default=None, help="ISO 8601 with time zone")
+    p.add_argument("-o", "--output", type=Path, default=Path("timeline.png"), help="PNG file (default timeline.png)")
+    p.set_defaults(func=cmd_timeline)
     p = sub.add_parser("worker", add_help=False,
                        help="run the worker daemon, worker.py (SIGTERM/SIGINT: finish the job, exit 0);"
                             " `datalinker worker --help` lists its options")

@@ -13,9 +13,11 @@ import time
 
 import psycopg
 from psycopg.rows import dict_row
+from rich.console import Console
+from rich.progress import MofNCompleteColumn, Progress
 
 from datalinker import dbadmin, queries
-from datalinker.cli_table import print_table
+from datalinker.output import show
 from datalinker.migrate import migrate
 from datalinker.synthetic import load_lab_day
 
@@ -36,12 +38,7 @@ LEFT JOIN LATERAL (SELECT min(r.start_time) AS min_t FROM public.raw_data_object
                    WHERE r.session_id = s.session_id) m ON true
 ORDER BY s.user_id, s.start_time
 """
-PROGRESS = "SELECT count(*) FILTER (WHERE link_status IN ('completed', 'failed')), count(*) FROM public.sessions"
-
-
-def progress_bar(done: int, total: int, width: int = 30) -> str:
-    filled = width * done // max(total, 1)
-    return f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} sessions linked"
+PROGRESS = "SELECT count(*) FILTER (WHERE link_status IN ('completed', 'failed')) FROM public.sessions"
 
 
 def run_demo(users: int, main_minutes: float, concurrency: int) -> int:
@@ -63,18 +60,17 @@ def run_demo(users: int, main_minutes: float, concurrency: int) -> int:
             worker = subprocess.Popen([sys.executable, "-m", "worker", "--exit-when-idle", "--poll", "0.5",
                                        "--concurrency", str(concurrency), "--log-level", "warning"],
                                       env={**os.environ, "DATABASE_URL": conninfo})
-            while worker.poll() is None:
-                done, total = conn.execute(PROGRESS).fetchone() or (0, 0)
-                print(progress_bar(done, total), end="", file=sys.stderr, flush=True)
-                time.sleep(0.3)
-            done, total = conn.execute(PROGRESS).fetchone() or (0, 0)
-            print(progress_bar(done, total), file=sys.stderr)
+            with Progress(*Progress.get_default_columns(), MofNCompleteColumn(),
+                          console=Console(stderr=True)) as progress:
+                task = progress.add_task("linking sessions", total=len(day.sessions))
+                while worker.poll() is None:
+                    time.sleep(0.3)
+                    progress.update(task, completed=(conn.execute(PROGRESS).fetchone() or (0,))[0])
+                progress.update(task, completed=(conn.execute(PROGRESS).fetchone() or (0,))[0])
             elapsed = time.monotonic() - started
 
             rows = conn.cursor(row_factory=dict_row).execute(SUMMARY).fetchall()
-            print_table(rows)
-            print()
-            print_table(conn.cursor(row_factory=dict_row).execute(queries.STATUS_REPORT).fetchall())
+            show({"sessions": rows, "status": conn.cursor(row_factory=dict_row).execute(queries.STATUS_REPORT).fetchall()})
             completed = sum(r["status"] == "completed" for r in rows)
             print(f"\n{completed}/{len(rows)} sessions completed in {elapsed:.1f}s with {concurrency} worker(s);"
                   f" event_correction_queue got one message per completed session.")

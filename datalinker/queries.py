@@ -67,11 +67,19 @@ FROM datalinker.clock_report(p_session_id => %(session_id)s)
 
 DOCTOR = """
 SELECT check_name, status, count, detail
-FROM datalinker.doctor(p_unlinked_hours => %(hours)s, p_max_queue_age_seconds => %(max_queue_age)s)
+FROM datalinker.doctor(p_unlinked_hours => %(hours)s, p_max_queue_age_seconds => %(max_queue_age)s,
+                       p_max_dead_tuples => %(max_dead_tuples)s)
 """
 
 # The version stamped on schema datalinker by the last migrate (sqlsource.version()); NULL when not migrated.
 SCHEMA_VERSION = """
 SELECT substring(pg_catalog.obj_description(pg_catalog.to_regnamespace('datalinker'), 'pg_namespace')
                  FROM '^datalinker (\\S+)$') AS version
+"""
+
+PURGE_ARCHIVE = "SELECT queue_name, purged FROM datalinker.purge_archive(p_older_than => %(older_than)s)"
+
+USER_TIMELINE = """
+SELECT kind, item_id, category, state, start_time, end_time
+FROM datalinker.user_timeline(p_user_id => %(user_id)s, p_from => %(from)s, p_to => %(to)s)
 """

@@ -31,15 +31,18 @@ TO datalinker_readonly;
 
 -- Readers' queries and the health check.
 GRANT EXECUTE ON FUNCTION datalinker.calibration_sessions(text, uuid), datalinker.session_objects(text),
-    datalinker.doctor(integer, integer), datalinker.unplaced_chunks(text), datalinker.placement_summary(),
-    datalinker.status_report(), datalinker.clock_report(text)
+    datalinker.doctor(integer, integer, integer), datalinker.unplaced_chunks(text), datalinker.placement_summary(),
+    datalinker.status_report(), datalinker.clock_report(text),
+    datalinker.user_timeline(text, timestamptz, timestamptz)
 TO datalinker_readonly;
 
 -- Tunables: changed only through set_setting, by the admin role.
 GRANT USAGE ON SCHEMA datalinker TO datalinker_admin;
 GRANT EXECUTE ON FUNCTION datalinker.set_setting(text, bigint) TO datalinker_admin;
+-- Queue archive retention (datalinker purge-archive).
+GRANT EXECUTE ON FUNCTION datalinker.purge_archive(interval) TO datalinker_admin;
 
 -- status and doctor for every project role (the worker's host is where operators look first).
-GRANT EXECUTE ON FUNCTION datalinker.status_report(), datalinker.doctor(integer, integer),
+GRANT EXECUTE ON FUNCTION datalinker.status_report(), datalinker.doctor(integer, integer, integer),
     datalinker.placement_summary(), datalinker.unplaced_chunks(text), datalinker.clock_report(text)
 TO datalinker_worker;

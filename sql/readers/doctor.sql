@@ -1,5 +1,6 @@
--- datalinker.doctor: health checks for operators — old unlinked chunks, unplaced chunks by reason, sessions stuck in processing, failed sessions, dead letters, queue age.
-CREATE OR REPLACE FUNCTION datalinker.doctor(p_unlinked_hours integer DEFAULT 24, p_max_queue_age_seconds integer DEFAULT 600)
+-- datalinker.doctor: health checks for operators — old unlinked chunks, unplaced chunks by reason, sessions stuck in processing, failed sessions, dead letters, queue age, dead tuples in the queue tables.
+CREATE OR REPLACE FUNCTION datalinker.doctor(p_unlinked_hours integer DEFAULT 24, p_max_queue_age_seconds integer DEFAULT 600,
+                                             p_max_dead_tuples integer DEFAULT 100000)
 RETURNS TABLE (check_name text, status text, count bigint, detail text)
 LANGUAGE sql STABLE
 SECURITY DEFINER
@@ -31,6 +32,12 @@ AS $$
     queue AS (
         SELECT count(*) AS n, extract(epoch FROM now() - min(q.enqueued_at))::bigint AS age_s
         FROM pgmq.q_data_linker_queue q
+    ),
+    bloat AS (  -- high-churn queue tables: dead tuples that autovacuum has not caught up with
+        SELECT t.relname::text AS relname, t.n_dead_tup AS n, t.n_live_tup AS live, t.last_autovacuum, t.last_vacuum
+        FROM pg_catalog.pg_stat_all_tables t
+        WHERE t.schemaname = 'pgmq'
+          AND t.relname IN ('q_data_linker_queue', 'q_event_correction_queue', 'q_data_linker_dead_letter')
     )
     SELECT 'unlinked chunks older than ' || p_unlinked_hours || ' h', CASE WHEN n = 0 THEN 'ok' ELSE 'warn' END, n,
            CASE WHEN n > 0 THEN 'oldest received ' || oldest::text END FROM unlinked
@@ -56,7 +63,13 @@ AS $$
     UNION ALL
     SELECT 'data_linker_queue age', CASE WHEN coalesce(age_s, 0) <= p_max_queue_age_seconds THEN 'ok' ELSE 'warn' END,
            n, CASE WHEN n > 0 THEN 'oldest message ' || age_s || ' s old' END FROM queue
+    UNION ALL
+    SELECT 'dead tuples in pgmq.' || b.relname, CASE WHEN b.n <= p_max_dead_tuples THEN 'ok' ELSE 'warn' END, b.n,
+           b.live || ' live; last vacuum ' || coalesce(greatest(b.last_autovacuum, b.last_vacuum)::text, 'never')
+           || CASE WHEN b.n > p_max_dead_tuples THEN '; check autovacuum (a long transaction holds it back?) or VACUUM it'
+                   ELSE '' END
+    FROM bloat b
 $$;
 
-COMMENT ON FUNCTION datalinker.doctor(integer, integer) IS
-    'doctor(p_unlinked_hours int DEFAULT 24, p_max_queue_age_seconds int DEFAULT 600) -> TABLE(check_name, status, count, detail): ok/warn per check. Example: SELECT * FROM datalinker.doctor();';
+COMMENT ON FUNCTION datalinker.doctor(integer, integer, integer) IS
+    'doctor(p_unlinked_hours int DEFAULT 24, p_max_queue_age_seconds int DEFAULT 600, p_max_dead_tuples int DEFAULT 100000) -> TABLE(check_name, status, count, detail): ok/warn per check. Example: SELECT * FROM datalinker.doctor();';

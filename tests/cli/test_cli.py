@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 
@@ -25,6 +26,9 @@ def test_migrate_then_link_prints_the_result_row(conn: psycopg.Connection, db_en
     header, _, row = result.stdout.splitlines()[:3]
     assert header.split() == ["session_id", "link_status", "objects_converted", "objects_linked", "media_linked", "objects_ambiguous"]
     assert row.split() == ["s-1", "completed", "1", "1", "0", "0"]
+    relinked = run_cli(db_env, "--json", "relink", "s-1")
+    assert json.loads(relinked.stdout) == [{"session_id": "s-1", "link_status": "completed", "objects_converted": 1,
+                                            "objects_linked": 1, "media_linked": 0, "objects_ambiguous": 0}]
 
 
 def test_link_of_a_failing_session_exits_1(conn: psycopg.Connection, db_env: dict[str, str]) -> None:
@@ -32,6 +36,8 @@ def test_link_of_a_failing_session_exits_1(conn: psycopg.Connection, db_env: dic
     add_device_chunk(conn, "c", "u1", T0 + MIN, T0 + MIN + SEC)
     result = run_cli(db_env, "link", "s-1")
     assert (result.returncode, result.stdout.splitlines()[2].split()[1]) == (1, "failed")
+    as_json = run_cli(db_env, "--json", "link", "s-1")
+    assert (as_json.returncode, json.loads(as_json.stdout)[0]["link_status"]) == (1, "failed")
 
 
 def test_unknown_session_exits_3_naming_it(db_env: dict[str, str]) -> None:
@@ -65,12 +71,13 @@ def test_end_session_enqueue_requeue_and_status(conn: psycopg.Connection, db_env
     assert missing.returncode == 3 and "unknown session 'ghost'" in missing.stderr
 
     conn.execute("""SELECT pgmq.send('data_linker_queue', '{"bad": true}')""")
-    status = run_cli(db_env, "status")
+    status = run_cli(db_env, "--json", "status")
     assert status.returncode == 0
-    lines = status.stdout.splitlines()
-    assert any(line.split()[:3] == ["sessions", "pending", "1"] for line in lines), status.stdout
-    queue = next(line.split() for line in lines if line.split()[1:2] == ["data_linker_queue"])
-    assert queue[2] == "3", "three jobs queued (end-session, enqueue, bad payload)"
+    rows = {(r["section"], r["name"]): r["count"] for r in json.loads(status.stdout)}
+    assert rows[("sessions", "pending")] == 1
+    assert rows[("queues", "data_linker_queue")] == 3, "three jobs queued (end-session, enqueue, bad payload)"
+    table = run_cli(db_env, "status").stdout.splitlines()
+    assert any(line.split()[:3] == ["sessions", "pending", "1"] for line in table), "the table for people"
 
     for _ in range(3):
         conn.execute("SELECT outcome FROM datalinker.process_job((SELECT msg_id FROM datalinker.claim_job(30)))")
@@ -83,25 +90,25 @@ def test_end_session_enqueue_requeue_and_status(conn: psycopg.Connection, db_env
 def test_status_and_doctor_work_for_every_project_role(conn: psycopg.Connection, db_env: dict[str, str], role: str) -> None:
     add_session(conn, "s-1", "u1", T0, T0 + 10 * MIN)
     env = {**db_env, "PGOPTIONS": f"-c role={role}"}
-    status = run_cli(env, "status")
+    status = run_cli(env, "--json", "status")
     assert status.returncode == 0, status.stderr
-    assert any(line.split()[:3] == ["sessions", "pending", "1"] for line in status.stdout.splitlines())
-    doctor = run_cli(env, "doctor")
+    assert {"section": "sessions", "name": "pending", "count": 1, "detail": None} in json.loads(status.stdout)
+    doctor = run_cli(env, "--json", "doctor")
     assert doctor.returncode in (0, 1) and "permission denied" not in doctor.stderr, doctor.stderr
-    assert "failed sessions" in doctor.stdout
+    assert "failed sessions" in {r["check_name"] for r in json.loads(doctor.stdout)}
 
 
 def test_relink_and_unplaced_from_the_command_line(conn: psycopg.Connection, db_env: dict[str, str]) -> None:
     add_session(conn, "s-1", "u1", T0, T0 + 10 * MIN)
     add_device_chunk(conn, "c", "u1", T0 + MIN, T0 + MIN + SEC)
     add_device_chunk(conn, "waits", "u2", T0 + MIN, T0 + MIN + SEC, received_at=T0 + 5 * MIN)
-    unplaced = run_cli(db_env, "unplaced")
+    unplaced = run_cli(db_env, "--json", "unplaced")
     assert unplaced.returncode == 0
-    assert {tuple(line.split()[:2]) for line in unplaced.stdout.splitlines()[2:]} == {("c", "u1"), ("waits", "u2")}
-    assert "waiting" in unplaced.stdout and "placeable" in unplaced.stdout
-    relinked = run_cli(db_env, "relink", "s-1")
+    assert {(r["object_id"], r["user_id"], r["reason"]) for r in json.loads(unplaced.stdout)} == {
+        ("c", "u1", "placeable"), ("waits", "u2", "waiting")}
+    relinked = run_cli(db_env, "--json", "relink", "s-1")
     assert relinked.returncode == 0, relinked.stderr
-    assert relinked.stdout.splitlines()[2].split()[:4] == ["s-1", "completed", "1", "1"]
+    assert json.loads(relinked.stdout)[0]["objects_linked"] == 1
     assert run_cli(db_env, "relink", "ghost").returncode == 3
 
 
@@ -109,11 +116,11 @@ def test_status_of_one_session_shows_its_clock_pieces(conn: psycopg.Connection, 
     points = [{"at": (T0 + k * MIN).isoformat(), "offset_ms": -1712345678901.25 + (0 if k < 5 else 98765432.1)}
               for k in range(10)]
     add_session(conn, "s-1", "u1", T0, T0 + 10 * MIN, clock_offset_info={"measurements": points})
-    result = run_cli({**db_env, "PGOPTIONS": "-c role=datalinker_readonly"}, "status", "s-1")
+    result = run_cli({**db_env, "PGOPTIONS": "-c role=datalinker_readonly"}, "--json", "status", "s-1")
     assert result.returncode == 0, result.stderr
-    lines = result.stdout.splitlines()
-    header = next(i for i, line in enumerate(lines) if line.startswith("piece"))
-    assert [line.split()[0] for line in lines[header + 2:header + 4]] == ["1", "2"], result.stdout
+    report = json.loads(result.stdout)
+    assert [p["piece"] for p in report["clock pieces"]] == [1, 2] and report["session"][0]["session_id"] == "s-1"
+    assert "clock pieces" in run_cli(db_env, "status", "s-1").stdout, "a titled table per part for people"
     assert run_cli(db_env, "status", "ghost").returncode == 3
 
 

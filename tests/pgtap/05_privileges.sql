@@ -1,6 +1,6 @@
 -- Privilege matrix (DESIGN §7): every project role × every entry point and table → allowed or refused.
 BEGIN;
-SELECT plan(97);
+SELECT plan(105);
 
 CREATE TEMP TABLE expected_exec (fn text, worker bool, readonly bool, session_manager bool, admin bool);
 INSERT INTO expected_exec VALUES
@@ -17,12 +17,14 @@ INSERT INTO expected_exec VALUES
     ('datalinker.place_user(text)',                              false, false, false, false),
     ('datalinker.chunk_placements(text)',                        false, false, false, false),
     ('datalinker.set_setting(text,bigint)',                      false, false, false, true),
-    ('datalinker.doctor(integer,integer)',                       true,  true,  true,  true),
+    ('datalinker.doctor(integer,integer,integer)',               true,  true,  true,  true),
     ('datalinker.status_report()',                               true,  true,  true,  true),
     ('datalinker.unplaced_chunks(text)',                         true,  true,  true,  true),
     ('datalinker.clock_report(text)',                            true,  true,  true,  true),
     ('datalinker.calibration_sessions(text,uuid)',               false, true,  true,  true),
-    ('datalinker.session_objects(text)',                         false, true,  true,  true);
+    ('datalinker.session_objects(text)',                         false, true,  true,  true),
+    ('datalinker.user_timeline(text,timestamptz,timestamptz)',   false, true,  true,  true),
+    ('datalinker.purge_archive(interval)',                       false, false, false, true);
 
 SELECT is(has_function_privilege(r.role, e.fn, 'EXECUTE'), r.allowed,
           format('%s %s %s', r.role, CASE WHEN r.allowed THEN 'may call' ELSE 'may not call' END, e.fn))

@@ -20,7 +20,7 @@ from prometheus_client.parser import text_string_to_metric_families
 import worker
 from datalinker import dbadmin, sqlsource
 from datalinker.metrics import WorkerMetrics, database_health, serve
-from tests.helpers import session
+from tests.helpers import MIN, T0, add_session, add_utc_chunk, session
 from tests.worker.test_worker import make_sessions
 from tests.workers import background_worker, drain, wait_until
 
@@ -192,3 +192,56 @@ def test_a_burst_of_end_session_calls_sends_throttled_notifications(db: str, con
                             " WHERE queue_name = 'data_linker_queue'").fetchone()
     assert throttle is not None and throttle[0] > 0
     assert 1 <= len(received) < 40, f"{len(received)} notifications for 40 inserts"
+
+
+def test_workers_keep_going_through_a_migration(db: str, conn: psycopg.Connection) -> None:
+    """Upgrade in place: migrate re-creates every function while two worker loops link sessions."""
+    from datalinker.migrate import migrate
+
+    ids: list[str] = []
+    busy_at_migrate = []
+    with background_worker(db, concurrency=2, batch=3):
+        for round_ in range(3):
+            ids += ended_sessions(conn, f"r{round_}-", 30)  # all ended in one go: a backlog for the workers
+            busy_at_migrate.append(conn.execute("SELECT count(*) FROM pgmq.q_data_linker_queue").fetchone()[0])
+            migrate(db)
+        wait_until(lambda: all(session(conn, s)["link_status"] == "completed" for s in ids), timeout=60,
+                   what="every session linked")
+    downstream = sorted(r[0] for r in conn.execute("SELECT message ->> 'session_id'"
+                                                    " FROM pgmq.q_event_correction_queue").fetchall())
+    assert downstream == sorted(ids), "each session announced exactly once"
+    assert conn.execute("SELECT count(*) FROM pgmq.q_data_linker_dead_letter").fetchone() == (0,)
+    assert max(busy_at_migrate) > 0, "a migration ran while jobs were queued"
+
+
+def ended_sessions(conn: psycopg.Connection, prefix: str, n: int) -> list[str]:
+    """n sessions of new devices (UTC chunks), ended together in one transaction."""
+    ids = [f"{prefix}{i:03d}" for i in range(n)]
+    with conn.transaction():
+        for i, sid in enumerate(ids):
+            add_session(conn, sid, f"{prefix}u{i}", T0, None, offset_ms=None)
+            add_utc_chunk(conn, f"{sid}/c", f"{prefix}u{i}", T0 + MIN, T0 + 2 * MIN, session_id=sid)
+            conn.execute("SELECT datalinker.end_session(%s, %s)", [sid, T0 + 10 * MIN])
+    return ids
+
+
+def test_alerting_rules_load_and_use_only_metrics_the_worker_exports(db: str, conn: psycopg.Connection) -> None:
+    import re
+    from pathlib import Path
+
+    import yaml
+
+    rules = yaml.safe_load(Path(ROOT, "deploy", "prometheus-rules.yml").read_text())
+    alerts = [rule for group in rules["groups"] for rule in group["rules"]]
+    assert len(alerts) >= 8
+    for rule in alerts:
+        assert {"alert", "expr", "for", "labels", "annotations"} <= set(rule), rule.get("alert")
+        assert rule["labels"]["severity"] in {"page", "warn", "ticket"} and rule["annotations"]["summary"]
+    make_sessions(conn, 1)
+    port = free_port()
+    with background_worker(db, metrics_port=port, metrics_addr="127.0.0.1"):
+        wait_until(lambda: scrape(port).get(("datalinker_jobs_total", (("outcome", "completed"),))) == 1,
+                   what="a job counted")
+        exported = {name for name, _ in scrape(port)}
+    used = {m for rule in alerts for m in re.findall(r"\bdatalinker_\w+", rule["expr"])}
+    assert used - exported == set(), "rules name metrics nobody exports"
