@@ -39,11 +39,15 @@ def get(url: str) -> tuple[int, str]:
             return response.status, response.read().decode()
     except urllib.error.HTTPError as exc:
         return exc.code, exc.read().decode()
+    except urllib.error.URLError:  # not listening (yet)
+        return 0, ""
 
 
 def scrape(port: int) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
     """Every sample of /metrics, parsed by prometheus_client's own parser: (name, labels) -> value."""
     status, text = get(f"http://127.0.0.1:{port}/metrics")
+    if status == 0:
+        return {}
     assert status == 200
     return {(s.name, tuple(sorted(s.labels.items()))): s.value
             for family in text_string_to_metric_families(text) for s in family.samples}

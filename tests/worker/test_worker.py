@@ -154,7 +154,8 @@ def test_demo_runs_end_to_end_at_a_small_size(db_env: dict[str, str]) -> None:
                             env=db_env, cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "4/4 sessions completed" in result.stdout
-    assert "4/4 sessions linked" in result.stderr
+    progress = [line for line in result.stderr.splitlines() if line.startswith("linking sessions")]
+    assert progress and progress[-1].rstrip().endswith("4/4"), "rich progress on stderr ends at 4 of 4"
     assert time.monotonic() - started < 120
 
 
