@@ -14,7 +14,7 @@ import psycopg
 from psycopg.rows import dict_row
 
 from datalinker import config, queries
-from datalinker.output import show
+from datalinker.output import show, working
 from datalinker.migrate import migrate
 
 log = logging.getLogger("datalinker")
@@ -79,7 +79,7 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 def cmd_relink(args: argparse.Namespace) -> int:
-    with connect() as conn:
+    with connect() as conn, working(f"relinking {args.session_id}"):
         row = conn.execute(queries.RELINK_SESSION, {"session_id": args.session_id}).fetchone()
     assert row is not None
     show({"result": [row]}, args.json)
@@ -87,7 +87,7 @@ def cmd_relink(args: argparse.Namespace) -> int:
 
 
 def cmd_amend(args: argparse.Namespace) -> int:
-    with connect() as conn:
+    with connect() as conn, working(f"amending and relinking {args.session_id}"):
         row = conn.execute(queries.AMEND_SESSION, {"session_id": args.session_id, "end_time": args.end_time,
                                                    "clock_offset_info": args.clock_offset_info}).fetchone()
     assert row is not None

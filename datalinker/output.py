@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 
 from rich import box
 from rich.console import Console
@@ -38,3 +39,14 @@ def table(rows: Rows, title: str | None = None) -> Table | str:
     for row in rows:
         t.add_row(*("" if v is None else str(v) for v in row.values()))
     return t
+
+
+@contextlib.contextmanager
+def working(what: str) -> Iterator[None]:
+    """A spinner with the elapsed time on stderr while one long SQL call runs (only on a terminal)."""
+    err = Console(stderr=True)
+    if not err.is_terminal:
+        yield
+        return
+    with err.status(what):
+        yield
