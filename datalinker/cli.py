@@ -31,8 +31,23 @@ def connect() -> psycopg.Connection[dict[str, object]]:
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:
+    if args.cluster is not None:
+        from datalinker import cluster
+
+        definition = cluster.load(args.cluster)
+        cluster.migrate_cluster(definition)
+        print(f"migrated: {len(definition.shards)} shard(s) and the proxy ({definition.partitions} partitions)")
+        return EXIT_OK
     applied = migrate(config.conninfo())
     print(f"migrated: {applied} new migration(s); functions re-created")
+    return EXIT_OK
+
+
+def cmd_move_partition(args: argparse.Namespace) -> int:
+    from datalinker import cluster
+
+    moved = cluster.move_partition(cluster.load(args.cluster), args.partition, args.shard)
+    print(f"partition {args.partition} now on shard {args.shard}: {moved} chunk(s) moved")
     return EXIT_OK
 
 
@@ -186,7 +201,14 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
     parser.add_argument("--json", action="store_true", help="print results as JSON (for scripts) instead of tables")
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("migrate", help="apply migrations, re-create functions").set_defaults(func=cmd_migrate)
+    p = sub.add_parser("migrate", help="apply migrations, re-create functions (with --cluster: every shard and the proxy)")
+    p.add_argument("--cluster", type=Path, default=None, help="a cluster definition (TOML): a PL/Proxy proxy and shards")
+    p.set_defaults(func=cmd_migrate)
+    p = sub.add_parser("move-partition", help="move one PL/Proxy partition's users to another shard (re-runnable)")
+    p.add_argument("--cluster", type=Path, required=True, help="the cluster definition (TOML)")
+    p.add_argument("partition", type=int)
+    p.add_argument("shard", type=int, help="index of the target shard in the cluster definition")
+    p.set_defaults(func=cmd_move_partition)
     p = sub.add_parser("link", help="run link_session for one session now and print the result row")
     p.add_argument("session_id")
     p.set_defaults(func=cmd_link)
@@ -263,6 +285,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except psycopg.Error as exc:
         log.error("rejected (SQLSTATE %s): %s", exc.sqlstate, exc.diag.message_primary or exc)
         return EXIT_REJECTED
+    except (ValueError, OSError) as exc:  # a cluster definition that is missing or wrong
+        log.error("%s", exc)
+        return EXIT_USAGE
 
 
 if __name__ == "__main__":

@@ -17,7 +17,8 @@ from typing import Any
 SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
 MIGRATIONS_DIR = SQL_DIR.parent / "migrations"
 # Applied in this order, files by name inside each folder; privileges last (after stale functions are gone).
-SQL_FOLDERS = ("conversion", "settings", "linking", "placement", "media", "sessions", "queue", "readers", "privileges")
+SQL_FOLDERS = ("conversion", "settings", "linking", "placement", "media", "sessions", "ingest", "queue", "readers",
+               "privileges")
 GRANTS_FOLDER = "privileges"
 
 _FUNCTION_NAME = re.compile(r"CREATE OR REPLACE FUNCTION (datalinker\.\w+)\s*\(")
@@ -90,7 +91,7 @@ def sql_files(sql_dir: Path = SQL_DIR) -> list[Path]:
     return [f for folder in SQL_FOLDERS for f in sorted((sql_dir / folder).glob("*.sql"))]
 
 
-def _apply_file(cur: Any, path: Path) -> None:
+def apply_file(cur: Any, path: Path) -> None:
     """CREATE OR REPLACE one file; if PostgreSQL refuses the replacement (42P13: other return type or
     parameter names), drop the function by name and create it again."""
     text = path.read_text(encoding="utf-8")
@@ -119,7 +120,7 @@ def apply_sql_dir(conn: Any, sql_dir: Path = SQL_DIR) -> None:
         cur.execute("SET LOCAL check_function_bodies = off")
         for path in files:
             if path.parent.name != GRANTS_FOLDER:
-                _apply_file(cur, path)
+                apply_file(cur, path)
         cur.execute(DROP_FUNCTIONS)
         cur.execute(HAND_OVER_FUNCTIONS)
         for path in files:

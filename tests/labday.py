@@ -14,6 +14,7 @@ from __future__ import annotations
 import random
 from collections import Counter
 from collections.abc import Callable, Iterable
+from typing import Protocol
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -171,22 +172,66 @@ def events(day: LabDay) -> list[tuple[datetime, int, object]]:
     return sorted(out, key=lambda e: (e[0], e[1]))
 
 
-def insert_chunks(conn: psycopg.Connection, chunks: list[Chunk]) -> None:
-    builders.insert_chunks(conn, (
-        builders.utc_chunk(c.object_id, c.user_id, c.start, c.end, c.true_session, c.upload_at, c.data_type)
-        if c.offset_ms is None else
-        builders.device_chunk(c.object_id, c.user_id, c.start, c.end, builders.offset_us(c.offset_ms), c.upload_at,
-                              c.data_type)
-        for c in chunks))
+def chunk_rows(chunks: list[Chunk]) -> list[builders.ChunkRow]:
+    return [builders.utc_chunk(c.object_id, c.user_id, c.start, c.end, c.true_session, c.upload_at, c.data_type)
+            if c.offset_ms is None else
+            builders.device_chunk(c.object_id, c.user_id, c.start, c.end, builders.offset_us(c.offset_ms), c.upload_at,
+                                  c.data_type)
+            for c in chunks]
 
 
-def replay(conn: psycopg.Connection, day: LabDay, run_worker: Callable[[], None]) -> None:
+class Store(Protocol):
+    """Where the replay writes: sessions at their start, uploads, end_session."""
+
+    def add_session(self, s: Session) -> None: ...
+    def add_chunks(self, chunks: list[Chunk]) -> None: ...
+    def end_session(self, session_id: str, end: datetime) -> None: ...
+
+
+@dataclass
+class TableStore:
+    """One database, written as the Session Manager and the Processor do today: rows into the tables."""
+
+    conn: psycopg.Connection
+
+    def add_session(self, s: Session) -> None:
+        builders.add_session(self.conn, s.session_id, s.user_id, s.start, offset_ms=s.offset_ms)
+
+    def add_chunks(self, chunks: list[Chunk]) -> None:
+        builders.insert_chunks(self.conn, chunk_rows(chunks))
+
+    def end_session(self, session_id: str, end: datetime) -> None:
+        self.conn.execute("SELECT datalinker.end_session(%s, %s)", [session_id, end])
+
+
+@dataclass
+class ApiStore:
+    """Through the ingest API (datalinker.add_session, add_chunks): a shard, or a PL/Proxy proxy in front of shards."""
+
+    conn: psycopg.Connection
+
+    def add_session(self, s: Session) -> None:
+        self.conn.execute("SELECT datalinker.add_session(%s, %s, %s, 'main', %s::jsonb)",
+                          [s.session_id, s.user_id, s.start, builders.clock_info(s.offset_ms)])
+
+    def add_chunks(self, chunks: list[Chunk]) -> None:
+        cols = list(zip(*chunk_rows(chunks)))  # object_id, user_id, session_id, start, end, ticks, type, received
+        self.conn.execute("SELECT datalinker.add_chunks(%s, %s, %s, %s::timestamptz[], %s::timestamptz[],"
+                          " %s::bigint[], %s::bigint[], %s, %s)",
+                          [list(cols[1]), list(cols[0]), list(cols[2]), list(cols[3]), list(cols[4]), list(cols[5]),
+                           list(cols[6]), list(cols[7]), list(cols[8])])
+
+    def end_session(self, session_id: str, end: datetime) -> None:
+        self.conn.execute("SELECT datalinker.end_session(%s, %s)", [session_id, end])
+
+
+def replay(store: Store, day: LabDay, run_worker: Callable[[], None]) -> None:
     """Sessions appear at their start, chunks when uploaded, end_session at the end and then the worker."""
     pending: list[Chunk] = []
 
     def flush() -> None:
         if pending:
-            insert_chunks(conn, pending)
+            store.add_chunks(pending)
             late = any(c.upload_at - c.end > timedelta(minutes=5) for c in pending)
             pending.clear()
             if late:
@@ -200,9 +245,9 @@ def replay(conn: psycopg.Connection, day: LabDay, run_worker: Callable[[], None]
         flush()
         assert isinstance(obj, Session)
         if kind == 0:
-            builders.add_session(conn, obj.session_id, obj.user_id, obj.start, offset_ms=obj.offset_ms)
+            store.add_session(obj)
         else:
-            conn.execute("SELECT datalinker.end_session(%s, %s)", [obj.session_id, obj.end])
+            store.end_session(obj.session_id, obj.end)
             run_worker()
     flush()
     run_worker()
@@ -218,12 +263,16 @@ class Verdict:
         return ", ".join(f"{k} {v}" for k, v in sorted(self.counts.items()))
 
 
-def judge(conn: psycopg.Connection, day: LabDay) -> Verdict:
-    """Every chunk: linked to its true session at its exact time, or unlinked (UTC NULL) — never wrong."""
-    rows = {r[0]: r[1:] for r in conn.execute(
-        "SELECT object_id, session_id, start_time, end_time FROM public.raw_data_objects").fetchall()}
-    reasons = {r[0]: (r[1], r[2]) for r in conn.execute(
-        "SELECT object_id, reason, candidate_sessions FROM datalinker.unplaced_chunks()").fetchall()}
+def judge(conns: psycopg.Connection | list[psycopg.Connection], day: LabDay) -> Verdict:
+    """Every chunk: linked to its true session at its exact time, or unlinked (UTC NULL) — never wrong.
+    Several connections: the shards of one cluster, judged as one database."""
+    rows: dict[str, tuple[object, ...]] = {}
+    reasons: dict[str, tuple[object, object]] = {}
+    for conn in conns if isinstance(conns, list) else [conns]:
+        rows |= {r[0]: r[1:] for r in conn.execute(
+            "SELECT object_id, session_id, start_time, end_time FROM public.raw_data_objects").fetchall()}
+        reasons |= {r[0]: (r[1], r[2]) for r in conn.execute(
+            "SELECT object_id, reason, candidate_sessions FROM datalinker.unplaced_chunks()").fetchall()}
     counts: Counter[str] = Counter()
     by_condition: dict[str, Counter[str]] = {}
     wrong: list[str] = []

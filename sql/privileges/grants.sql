@@ -22,6 +22,17 @@ TO datalinker_worker;
 
 GRANT EXECUTE ON FUNCTION datalinker.end_session(text, timestamptz) TO datalinker_session_manager;
 
+-- Ingest API (what a PL/Proxy proxy calls; also usable on one database): sessions and experiments by the
+-- Session Manager, uploads by the Processor.
+GRANT EXECUTE ON FUNCTION datalinker.add_session(text, text, timestamptz, text, jsonb, uuid, text),
+    datalinker.add_experiment(uuid, text, text)
+TO datalinker_session_manager;
+GRANT USAGE ON SCHEMA datalinker TO datalinker_ingest;
+GRANT EXECUTE ON FUNCTION
+    datalinker.add_chunks(text[], text[], text[], timestamptz[], timestamptz[], bigint[], bigint[], text[], timestamptz[]),
+    datalinker.add_media(text, text[], text[], text[], timestamptz[], integer[])
+TO datalinker_ingest;
+
 GRANT USAGE ON SCHEMA public TO datalinker_readonly, datalinker_worker;
 -- The tunables may be read by every role (doctor shows them); only the owner changes them.
 REVOKE ALL ON datalinker.settings FROM PUBLIC;

@@ -6,14 +6,14 @@ from __future__ import annotations
 import psycopg
 import pytest
 
-from tests.labday import describe, judge, lab_day, replay
+from tests.labday import TableStore, describe, judge, lab_day, replay
 from tests.workers import drain
 
 
 def test_lab_day_replayed_in_time_order_ends_right_for_every_chunk(
         db: str, conn: psycopg.Connection, capsys: pytest.CaptureFixture[str]) -> None:
     day = lab_day()
-    replay(conn, day, lambda: drain(db))
+    replay(TableStore(conn), day, lambda: drain(db))
     verdict = judge(conn, day)
     with capsys.disabled():
         print("\nlab day:", verdict.line(), *describe(verdict), sep="\n  ")

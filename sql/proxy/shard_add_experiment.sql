@@ -1,0 +1,9 @@
+-- datalinker_proxy.shard_add_experiment: PL/Proxy call of datalinker.add_experiment on every shard.
+CREATE OR REPLACE FUNCTION datalinker_proxy.shard_add_experiment(p_experiment_id uuid, p_name text, p_description text)
+RETURNS SETOF boolean
+LANGUAGE plproxy
+AS $$
+    CLUSTER 'datalinker';
+    RUN ON ALL;
+    SELECT datalinker.add_experiment(p_experiment_id, p_name, p_description);
+$$;

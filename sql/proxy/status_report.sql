@@ -1,0 +1,12 @@
+-- datalinker.status_report (proxy): status_report summed over the shards (counts added; detail: the first shard's, e.g. the oldest message).
+CREATE OR REPLACE FUNCTION datalinker.status_report()
+RETURNS TABLE (section text, name text, count bigint, detail text)
+LANGUAGE sql
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT r.section, r.name, sum(r.count)::bigint, min(r.detail)
+    FROM datalinker_proxy.shard_status_report() r
+    GROUP BY r.section, r.name
+    ORDER BY CASE r.section WHEN 'sessions' THEN 1 WHEN 'queues' THEN 2 WHEN 'placement requests' THEN 3 ELSE 4 END,
+             r.name
+$$;
