@@ -12,7 +12,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from datalinker import builders, cluster
+from datalinker import builders, cluster, dbadmin
 from tests.cluster.conftest import ProxyCluster, write_definition
 from tests.helpers import MIN, SEC, T0
 from tests.labday import ApiStore, TableStore, judge, lab_day, replay
@@ -169,3 +169,33 @@ def test_moving_a_partition_loses_no_chunk_and_links_none_twice(three_shards: Pr
                  for s in c.shards)
     assert linked == 24
     assert source != target
+
+
+def test_shards_in_separate_postgresql_clusters_on_their_own_ports(admin_conninfo: str, tmp_path: Path) -> None:
+    """Two shards, each a PostgreSQL cluster of its own started here; the proxy on the test server."""
+    from contextlib import ExitStack
+
+    from psycopg.conninfo import conninfo_to_dict
+
+    with ExitStack() as stack:
+        servers = [stack.enter_context(dbadmin.server(prefer_ephemeral=True)) for _ in range(2)]
+        ports = {conninfo_to_dict(s).get("port") for s in servers}
+        assert len(ports) == 2, "two clusters, two ports"
+        proxy = stack.enter_context(dbadmin.throwaway_database(admin_conninfo, prefix="datalinker_proxy"))
+        shards = [stack.enter_context(dbadmin.throwaway_database(s, prefix="datalinker_shard")) for s in servers]
+        definition = cluster.load(write_definition(tmp_path / "two.toml", proxy, shards, partitions=4))
+        cluster.migrate_cluster(definition)
+        with psycopg.connect(proxy, autocommit=True) as p:
+            add_users(p, 8)
+            for u in range(8):
+                p.execute("SELECT datalinker.end_session(%s, %s)", [f"s{u}", T0 + 10 * MIN])
+            for shard in shards:
+                drain(shard)
+            linked = {r[0]: r[1] for r in p.execute("SELECT name, count FROM datalinker.status_report()"
+                                                     " WHERE section = 'sessions'").fetchall()}
+            assert linked == {"completed": 8}
+            for u in range(8):
+                (hashed,) = p.execute("SELECT hashtext(%s) & 3", [f"user-{u}"]).fetchone()
+                with psycopg.connect(shards[hashed % 2]) as home:
+                    assert home.execute("SELECT session_id FROM public.raw_data_objects WHERE user_id = %s",
+                                        [f"user-{u}"]).fetchone() == (f"s{u}",)
