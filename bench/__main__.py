@@ -19,7 +19,7 @@ from pathlib import Path
 
 import psycopg
 
-from bench import measure, placement, report, workload
+from bench import measure, placement, report, shards, workload
 from bench.pipeline import pipeline, rss_soak
 from datalinker import dbadmin
 from datalinker.migrate import migrate
@@ -180,8 +180,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--explain", action="store_true", help="print EXPLAIN (ANALYZE, BUFFERS) of the linker")
     parser.add_argument("--workers-scan", action="store_true",
                         help="only measure pipeline throughput with 1 to 4 worker processes")
+    parser.add_argument("--shards", action="store_true",
+                        help="only the lab day through a PL/Proxy proxy with 1 and 3 shards (one worker per shard)")
     args = parser.parse_args(argv)
-    if args.workers_scan:
+    if args.shards:
+        users, hours = {"tiny": (3, 1.0), "quick": (9, 2.0)}.get(args.size or "", (21, 8.0))
+        with dbadmin.server(prefer_ephemeral=not os.environ.get("DATABASE_URL"),
+                            postgres_args="-c shared_buffers=1GB") as admin:
+            figures = {}
+            for n in (1, 3):
+                say(f"lab day of {users} users, {hours:g} h, through a proxy with {n} shard(s)")
+                result = shards.run_cluster(admin, n, users, hours)
+                figures.update({f"shards{n}_{k}": v for k, v in result.items()})
+                print(shards.table({n: result}) if n == 1 else shards.table({n: result}).splitlines()[-1])
+    elif args.workers_scan:
         scan = workers_scan(sessions={"tiny": 20, "quick": 200}.get(args.size or "", 600))
         print(report.scan_table(scan, 4))
         figures = scan

@@ -29,3 +29,15 @@ def test_bench_tiny_prints_every_row_and_writes_the_json(db_env: dict[str, str],
     figures = json.loads(out.read_text())
     missing = [k for k in KEYS if not isinstance(figures.get(k), (int, float)) or figures[k] <= 0]
     assert missing == []
+
+
+def test_bench_shards_tiny_links_the_lab_day_through_the_proxy(db_env: dict[str, str], tmp_path: Path) -> None:
+    out = tmp_path / "shards.json"
+    result = subprocess.run([sys.executable, "-m", "bench", "--shards", "--tiny", "--json", str(out)], cwd=ROOT,
+                            env=db_env, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr
+    figures = json.loads(out.read_text())
+    for n in (1, 3):
+        assert figures[f"shards{n}_placed"] == figures[f"shards{n}_chunks"] > 0, "every chunk linked"
+        assert figures[f"shards{n}_link_chunks_per_s"] > 0
+    assert "| 3 |" in result.stdout
