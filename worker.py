@@ -39,7 +39,7 @@ class Settings:
     poll_seconds: float = 5.0  # slow poll in case a notification was missed (the only wake-up with listen off)
     concurrency: int = 1
     exit_when_idle: bool = False  # drain the queue, then exit (demo, benchmarks)
-    max_backoff_seconds: float = 30.0
+    max_backoff_seconds: float = 5.0  # reconnect at least this often: a promoted standby is found quickly
     lock_timeout_ms: int = 5000  # a lock held elsewhere never stalls the worker: give up, retry that job later
     batch: int = 1  # messages claimed per committed read; each is still processed in its own transaction
     listen: bool = True  # False: poll only (PgBouncer in transaction mode cannot LISTEN)
@@ -241,6 +241,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--poll", type=float, default=5.0, help="fallback poll interval in seconds (default 5)")
     parser.add_argument("--no-listen", dest="listen", action="store_false",
                         help="poll only, no LISTEN (PgBouncer in transaction mode); wakes every --poll seconds")
+    parser.add_argument("--max-backoff", type=float, default=5.0,
+                        help="longest wait between reconnection attempts, seconds (default 5)")
     parser.add_argument("--lock-timeout", type=int, default=5000,
                         help="ms to wait for a lock held elsewhere before retrying that job later (default 5000)")
     parser.add_argument("--exit-when-idle", action="store_true", help="drain the queue and the placement requests, then exit")
@@ -257,7 +259,8 @@ def settings_from(args: argparse.Namespace) -> Settings:
     return Settings(conninfo=config.conninfo(), vt_seconds=args.vt, max_attempts=args.max_attempts,
                     poll_seconds=args.poll, concurrency=args.concurrency, exit_when_idle=args.exit_when_idle,
                     lock_timeout_ms=args.lock_timeout, batch=args.batch, listen=args.listen,
-                    metrics_port=args.metrics_port, metrics_addr=args.metrics_addr)
+                    metrics_port=args.metrics_port, metrics_addr=args.metrics_addr,
+                    max_backoff_seconds=args.max_backoff)
 
 
 def main(argv: list[str] | None = None) -> int:
