@@ -89,16 +89,37 @@ def apply_proxy_sql(conn: psycopg.Connection[Any]) -> None:
 
 
 def init_partitions(conn: psycopg.Connection[Any], cluster: Cluster) -> None:
-    """A new proxy: partition k on shard k mod N. An existing map is kept (moves change it), but must match."""
+    """A new proxy: partition k on shard k mod N. An existing map is kept (moves change it); when the definition
+    asks for more partitions, the map is doubled until it has them (see double_partitions: no data moves)."""
     count = conn.execute("SELECT count(*) FROM datalinker_proxy.partitions").fetchone()
     if count and count[0]:
-        if count[0] != cluster.partitions:
-            raise ValueError(f"the proxy has {count[0]} partitions, the cluster definition says {cluster.partitions}")
+        existing = int(count[0])
+        if existing > cluster.partitions:
+            raise ValueError(f"the proxy has {existing} partitions, the cluster definition says {cluster.partitions}:"
+                             " partitions can only grow")
+        while existing < cluster.partitions:
+            existing = double_partitions(conn)
         return
     for k in range(cluster.partitions):
         conn.execute("INSERT INTO datalinker_proxy.partitions (partition, connstr) VALUES (%s, %s)",
                      [k, cluster.shards[k % len(cluster.shards)].proxy_conninfo])
     conn.execute("UPDATE datalinker_proxy.config_version SET version = version + 1")
+
+
+def double_partitions(conn: psycopg.Connection[Any]) -> int:
+    """P partitions become 2P: partition k + P starts on the shard of partition k, so hashtext(user) & (2P - 1)
+    names the same shard as hashtext(user) & (P - 1) did — every user stays where it is, no row moves. Spread
+    the new partitions with move_partition afterwards. Returns the new count."""
+    with conn.transaction():
+        conn.execute("LOCK TABLE datalinker_proxy.partitions IN EXCLUSIVE MODE")
+        row = conn.execute("SELECT count(*) FROM datalinker_proxy.partitions").fetchone()
+        assert row is not None
+        old = int(row[0])
+        conn.execute("INSERT INTO datalinker_proxy.partitions (partition, connstr, frozen)"
+                     " SELECT partition + %s, connstr, frozen FROM datalinker_proxy.partitions", [old])
+        conn.execute("UPDATE datalinker_proxy.config_version SET version = version + 1")
+    log.info("partitions doubled: %d -> %d (no data moved)", old, 2 * old)
+    return 2 * old
 
 
 def shard_of_user(conn: psycopg.Connection[Any], user_id: str) -> str:

@@ -199,3 +199,43 @@ def test_shards_in_separate_postgresql_clusters_on_their_own_ports(admin_conninf
                 with psycopg.connect(shards[hashed % 2]) as home:
                     assert home.execute("SELECT session_id FROM public.raw_data_objects WHERE user_id = %s",
                                         [f"user-{u}"]).fetchone() == (f"s{u}",)
+
+
+def test_growing_the_partition_count_moves_no_user_and_then_one_partition_moves(three_shards: ProxyCluster) -> None:
+    c = three_shards
+    add_users(c.proxy, 24)
+    before = where_is(c, "sessions", "user_id")
+    grown = write_definition(c.path.with_name("grown.toml"), c.definition.proxy,
+                             [s.conninfo for s in c.definition.shards], partitions=16)
+    result = subprocess.run([sys.executable, "-m", "datalinker.cli", "migrate", "--cluster", str(grown)],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert c.proxy.execute("SELECT count(*) FROM datalinker_proxy.partitions").fetchone() == (16,)
+    assert {u: expected_shard(c, u) for u in before} == before, "doubling moved nobody"
+    (partition,) = c.proxy.execute("SELECT hashtext('user-5') & 15").fetchone()
+    target = (before["user-5"] + 1) % 3
+    cluster.move_partition(cluster.load(grown), partition, target)
+    after = where_is(c, "sessions", "user_id")
+    movers = {u for u in before if c.proxy.execute("SELECT hashtext(%s) & 15", [u]).fetchone()[0] == partition}
+    assert {u: after[u] for u in movers} == {u: target for u in movers}
+    assert {u: after[u] for u in before if u not in movers} == {u: before[u] for u in before if u not in movers}
+    c.proxy.execute("SELECT datalinker.end_session('s5', %s)", [T0 + 10 * MIN])
+    assert c.proxy.execute("SELECT link_status FROM datalinker.link_session('s5')").fetchone() == ("completed",)
+    shrunk = write_definition(c.path.with_name("shrunk.toml"), c.definition.proxy,
+                              [s.conninfo for s in c.definition.shards], partitions=4)
+    refused = subprocess.run([sys.executable, "-m", "datalinker.cli", "migrate", "--cluster", str(shrunk)],
+                             capture_output=True, text=True, timeout=300)
+    assert refused.returncode == 2 and "partitions can only grow" in refused.stderr
+
+
+def test_a_frozen_partition_refuses_calls_with_a_retryable_error(three_shards: ProxyCluster) -> None:
+    c = three_shards
+    add_users(c.proxy, 1)
+    (partition,) = c.proxy.execute("SELECT hashtext('user-0') & 7").fetchone()
+    c.proxy.execute("UPDATE datalinker_proxy.partitions SET frozen = true WHERE partition = %s", [partition])
+    with pytest.raises(psycopg.errors.LockNotAvailable, match=f"DL010: partition {partition} .* is moving"):
+        c.proxy.execute("SELECT datalinker.end_session('s0', %s)", [T0 + 10 * MIN])
+    (transient,) = c.shards[0].execute("SELECT datalinker.is_transient('55P03')").fetchone()
+    assert transient, "callers (and the worker) treat it as retry-later"
+    c.proxy.execute("UPDATE datalinker_proxy.partitions SET frozen = false WHERE partition = %s", [partition])
+    assert c.proxy.execute("SELECT datalinker.end_session('s0', %s)", [T0 + 10 * MIN]).fetchone()[0] is not None
