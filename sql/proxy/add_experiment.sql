@@ -1,4 +1,4 @@
--- datalinker.add_experiment (proxy): creates the experiment with one id on every shard (a session on any shard may name it); true when new anywhere.
+-- datalinker.add_experiment: on the proxy, creates the experiment with one id on every shard (a session on any shard may name it); true when new anywhere.
 CREATE OR REPLACE FUNCTION datalinker.add_experiment(p_experiment_id uuid, p_name text, p_description text DEFAULT NULL)
 RETURNS boolean
 LANGUAGE sql

@@ -1,4 +1,4 @@
--- datalinker.amend_session (proxy): amend_session on the session's shard.
+-- datalinker.amend_session: on the proxy, amend_session on the session's shard.
 CREATE OR REPLACE FUNCTION datalinker.amend_session(p_session_id text, p_end_time timestamptz DEFAULT NULL,
                                                     p_clock_offset_info jsonb DEFAULT NULL)
 RETURNS TABLE (session_id text, link_status text, objects_converted integer,

@@ -1,4 +1,4 @@
--- datalinker.end_session (proxy): end_session on the session's shard (found in the session directory).
+-- datalinker.end_session: on the proxy, end_session on the session's shard (found in the session directory).
 CREATE OR REPLACE FUNCTION datalinker.end_session(p_session_id text, p_end_time timestamptz DEFAULT now())
 RETURNS bigint
 LANGUAGE plproxy

@@ -1,4 +1,4 @@
--- datalinker_proxy grants: the same roles as on the shards may call the same entry points on the proxy; the
+-- datalinker_proxy.grants: the same roles as on the shards may call the same entry points on the proxy; the
 -- remote call then runs on the shard as the caller (PL/Proxy forwards current_user) under the shard's grants.
 REVOKE ALL ON ALL FUNCTIONS IN SCHEMA datalinker, datalinker_proxy FROM PUBLIC;
 GRANT USAGE ON SCHEMA datalinker, datalinker_proxy

@@ -1,4 +1,4 @@
--- datalinker.relink_session (proxy): relink_session on the session's shard.
+-- datalinker.relink_session: on the proxy, relink_session on the session's shard.
 CREATE OR REPLACE FUNCTION datalinker.relink_session(p_session_id text)
 RETURNS TABLE (session_id text, link_status text, objects_converted integer,
                objects_linked integer, media_linked integer, objects_ambiguous integer)

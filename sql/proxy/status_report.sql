@@ -1,4 +1,4 @@
--- datalinker.status_report (proxy): status_report summed over the shards (counts added; detail: the first shard's, e.g. the oldest message).
+-- datalinker.status_report: on the proxy, status_report summed over the shards (counts added; detail: the first shard's, e.g. the oldest message).
 CREATE OR REPLACE FUNCTION datalinker.status_report()
 RETURNS TABLE (section text, name text, count bigint, detail text)
 LANGUAGE sql

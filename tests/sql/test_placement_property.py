@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from tests.fuzzcount import CASES
-from tests.labday import UTC_DAY, Chunk, LabDay, Session, insert_chunks
+from tests.labday import UTC_DAY, Chunk, LabDay, Session, TableStore
 
 RESET = "TRUNCATE public.raw_data_objects, public.sessions, datalinker.placement_requests CASCADE"
 STATE = "SELECT object_id, session_id, start_time, end_time FROM public.raw_data_objects ORDER BY object_id"
@@ -85,7 +85,7 @@ def test_never_wrong_and_the_same_whatever_the_arrival_and_link_order(
 
     conn.execute(RESET)
     add_sessions(conn, day)
-    insert_chunks(conn, day.chunks)
+    TableStore(conn).add_chunks(day.chunks)
     link_all(conn, ids)
     reference = conn.execute(STATE).fetchall()
     never_wrong(day, reference)
@@ -94,7 +94,7 @@ def test_never_wrong_and_the_same_whatever_the_arrival_and_link_order(
     add_sessions(conn, day)
     shuffled = rng.sample(day.chunks, len(day.chunks))
     for k in range(batches):
-        insert_chunks(conn, shuffled[k::batches])
+        TableStore(conn).add_chunks(shuffled[k::batches])
         link_all(conn, rng.sample(ids, rng.randint(0, len(ids))))
     link_all(conn, rng.sample(ids, len(ids)))
     state = conn.execute(STATE).fetchall()
