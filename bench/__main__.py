@@ -93,7 +93,7 @@ def scaling(r: Run, explain: bool) -> None:
         r.notes = measure.explain(r.conn, r.ids["lat-"][0])
 
 
-BATCH = ("--batch", "20")  # the workers' claim size in the throughput figures (worker1_batch1: --batch 1)
+BATCH = ("--batch", "10")  # the workers' claim size in the throughput figures (worker1_batch1: --batch 1)
 
 
 def throughput(r: Run, label: str, key: str, n: int, minutes: float, **options: object) -> None:

@@ -159,3 +159,24 @@ def test_enqueue_link_checks_the_session(conn: psycopg.Connection) -> None:
         conn.execute("SELECT datalinker.enqueue_link('x')")
     with pytest.raises(psycopg.Error, match="session 'running' has not ended"):
         conn.execute("SELECT datalinker.enqueue_link('running')")
+
+
+def test_a_completed_job_deletes_and_sends_exactly_as_pgmq_would(conn: psycopg.Connection) -> None:
+    """process_job writes pgmq's tables with static SQL (pgmq's own functions plan dynamic SQL per call): the
+    result must be indistinguishable from pgmq.delete + pgmq.send — and this fails if pgmq changes its layout."""
+    columns = "SELECT array_agg(attname::text ORDER BY attnum) FROM pg_attribute WHERE attrelid = %s::regclass" \
+              " AND attnum > 0 AND NOT attisdropped"
+    layout = ["msg_id", "read_ct", "enqueued_at", "last_read_at", "vt", "message", "headers"]
+    for table in ("pgmq.q_data_linker_queue", "pgmq.q_event_correction_queue"):
+        assert conn.execute(columns, [table]).fetchone()[0] == layout
+    conn.execute("""SELECT pgmq.send('event_correction_queue', '{"session_id": "written by pgmq.send"}')""")
+    add_session(conn, "s", "u1", T0, None)
+    end_session(conn, "s")
+    assert claim_and_process(conn)["outcome"] == "completed"
+    assert conn.execute("SELECT count(*) FROM pgmq.q_data_linker_queue").fetchone() == (0,)
+    assert conn.execute("SELECT count(*) FROM pgmq.a_data_linker_queue").fetchone() == (0,), "deleted, not archived"
+    shape = conn.execute("SELECT read_ct, last_read_at, headers, vt <= clock_timestamp(), enqueued_at <= vt,"
+                         " jsonb_typeof(message) FROM pgmq.q_event_correction_queue ORDER BY msg_id").fetchall()
+    assert shape[0] == shape[1] == (0, None, None, True, True, "object")
+    read = conn.execute("SELECT message ->> 'session_id' FROM pgmq.read('event_correction_queue', 30, 10)").fetchall()
+    assert read == [("written by pgmq.send",), ("s",)]
