@@ -87,8 +87,12 @@ class Worker:
         if not self.settings.listen:
             return contextlib.nullcontext()
         listen = psycopg.connect(self.settings.conninfo, autocommit=True)
-        for channel in queries.LISTEN:
-            listen.execute(channel)
+        try:
+            for channel in queries.LISTEN:
+                listen.execute(channel)
+        except psycopg.Error:
+            listen.close()
+            raise
         return listen
 
     def _loop(self, work: psycopg.Connection[dict[str, Any]], listen: psycopg.Connection[Any] | None) -> bool:
@@ -122,7 +126,7 @@ class Worker:
             if work.broken:
                 raise
             retry = self.transient(work, exc)
-            self.metrics.placements.labels("retried").inc()
+            self.metrics.placements.labels("retried" if retry else "failed").inc()
             event(logging.WARNING if retry else logging.ERROR, "placement",
                   "placement outcome=%s sqlstate=%s error=%r", "retry" if retry else "error", exc.sqlstate,
                   str(exc).strip(), outcome="retry" if retry else "error", error=str(exc).strip())
