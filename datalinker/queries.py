@@ -55,9 +55,8 @@ REQUEUE_DEAD = "SELECT datalinker.requeue_dead(p_limit => %(limit)s)"
 STATUS_REPORT = "SELECT section, name, count, detail FROM datalinker.status_report()"
 
 SESSION_STATUS = """
-SELECT s.session_id, s.user_id, s.start_time, s.end_time, s.link_status, s.link_error,
-       (SELECT count(*) FROM datalinker.session_objects(p_session_id => s.session_id)) AS objects_linked
-FROM public.sessions s WHERE s.session_id = %(session_id)s
+SELECT session_id, user_id, start_time, end_time, link_status, link_error, objects_linked
+FROM datalinker.session_status(p_session_id => %(session_id)s)
 """
 
 CLOCK_REPORT = """

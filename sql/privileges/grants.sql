@@ -44,7 +44,7 @@ TO datalinker_readonly;
 GRANT EXECUTE ON FUNCTION datalinker.calibration_sessions(text, uuid), datalinker.session_objects(text),
     datalinker.doctor(integer, integer, integer), datalinker.unplaced_chunks(text), datalinker.placement_summary(),
     datalinker.status_report(), datalinker.clock_report(text),
-    datalinker.user_timeline(text, timestamptz, timestamptz)
+    datalinker.user_timeline(text, timestamptz, timestamptz), datalinker.session_status(text)
 TO datalinker_readonly;
 
 -- Tunables: changed only through set_setting, by the admin role.
@@ -55,5 +55,6 @@ GRANT EXECUTE ON FUNCTION datalinker.purge_archive(interval) TO datalinker_admin
 
 -- status and doctor for every project role (the worker's host is where operators look first).
 GRANT EXECUTE ON FUNCTION datalinker.status_report(), datalinker.doctor(integer, integer, integer),
-    datalinker.placement_summary(), datalinker.unplaced_chunks(text), datalinker.clock_report(text)
+    datalinker.placement_summary(), datalinker.unplaced_chunks(text), datalinker.clock_report(text),
+    datalinker.session_status(text)
 TO datalinker_worker;

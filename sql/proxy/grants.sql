@@ -18,5 +18,5 @@ TO datalinker_ingest;
 GRANT EXECUTE ON FUNCTION datalinker.link_session(text) TO datalinker_worker;
 GRANT EXECUTE ON FUNCTION datalinker.status_report(), datalinker.doctor(integer, integer, integer),
     datalinker.unplaced_chunks(text), datalinker.clock_report(text),
-    datalinker.user_timeline(text, timestamptz, timestamptz)
+    datalinker.user_timeline(text, timestamptz, timestamptz), datalinker.session_status(text)
 TO datalinker_readonly, datalinker_worker;

@@ -9,8 +9,8 @@ DECLARE
 BEGIN
     SELECT d.user_id INTO v_user FROM datalinker_proxy.session_directory d WHERE d.session_id = p_session_id;
     IF NOT FOUND THEN
-        RAISE EXCEPTION 'DL001: unknown session %', quote_literal(p_session_id)
-            USING ERRCODE = 'no_data_found', HINT = 'create sessions through datalinker.add_session on the proxy';
+        RAISE EXCEPTION 'unknown session %', coalesce(quote_literal(p_session_id), 'NULL')
+            USING ERRCODE = 'DL001', HINT = 'Create sessions through datalinker.add_session on the proxy.';
     END IF;
     RETURN datalinker_proxy.user_hash(v_user);
 END;

@@ -93,6 +93,9 @@ def test_status_and_doctor_work_for_every_project_role(conn: psycopg.Connection,
     status = run_cli(env, "--json", "status")
     assert status.returncode == 0, status.stderr
     assert {"section": "sessions", "name": "pending", "count": 1, "detail": None} in json.loads(status.stdout)
+    one = run_cli(env, "--json", "status", "s-1")
+    assert one.returncode == 0, one.stderr
+    assert json.loads(one.stdout)["session"][0]["link_status"] == "pending"
     doctor = run_cli(env, "--json", "doctor")
     assert doctor.returncode in (0, 1) and "permission denied" not in doctor.stderr, doctor.stderr
     assert "failed sessions" in {r["check_name"] for r in json.loads(doctor.stdout)}

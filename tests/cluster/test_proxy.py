@@ -72,8 +72,9 @@ def test_session_calls_find_their_shard_through_the_directory(three_shards: Prox
     assert row == ("s3", "completed", 1)
     shard = c.shards[expected_shard(c, "user-3")]
     assert shard.execute("SELECT session_id, start_time FROM public.raw_data_objects WHERE object_id = 'c3'").fetchone()[0] == "s3"
-    with pytest.raises(psycopg.errors.NoDataFound, match="DL001: unknown session 'nope'"):
+    with pytest.raises(psycopg.Error, match="unknown session 'nope'") as unknown:
         c.proxy.execute("SELECT datalinker.end_session('nope')")
+    assert unknown.value.sqlstate == "DL001", "the same error as on one database"
     with pytest.raises(psycopg.errors.UniqueViolation, match="DL009"):
         c.proxy.execute("SELECT datalinker.add_session('s3', 'someone-else', %s)", [T0])
     assert c.proxy.execute("SELECT datalinker.add_session('s3', 'user-3', %s)", [T0]).fetchone() == (False,)
@@ -119,6 +120,10 @@ def test_status_and_doctor_aggregate_over_the_shards(three_shards: ProxyCluster)
                             capture_output=True, text=True, timeout=120)
     checks = {r["check_name"]: r for r in json.loads(doctor.stdout)}
     assert checks["failed sessions"]["count"] == 0 and checks["setting segment_gap_us"]["count"] == 1000
+    one = subprocess.run([sys.executable, "-m", "datalinker.cli", "--json", "status", "s7"], env=env,
+                         capture_output=True, text=True, timeout=120)
+    assert one.returncode == 0, one.stderr
+    assert json.loads(one.stdout)["session"][0]["user_id"] == "user-7", "status SESSION through the proxy"
 
 
 def test_migrate_applies_to_the_proxy_and_every_shard_from_one_definition(three_shards: ProxyCluster) -> None:

@@ -1,6 +1,6 @@
 -- Privilege matrix (DESIGN §7): every project role × every entry point and table → allowed or refused.
 BEGIN;
-SELECT plan(105);
+SELECT plan(109);
 
 CREATE TEMP TABLE expected_exec (fn text, worker bool, readonly bool, session_manager bool, admin bool);
 INSERT INTO expected_exec VALUES
@@ -24,6 +24,7 @@ INSERT INTO expected_exec VALUES
     ('datalinker.calibration_sessions(text,uuid)',               false, true,  true,  true),
     ('datalinker.session_objects(text)',                         false, true,  true,  true),
     ('datalinker.user_timeline(text,timestamptz,timestamptz)',   false, true,  true,  true),
+    ('datalinker.session_status(text)',                          true,  true,  true,  true),
     ('datalinker.purge_archive(interval)',                       false, false, false, true);
 
 SELECT is(has_function_privilege(r.role, e.fn, 'EXECUTE'), r.allowed,
