@@ -15,6 +15,7 @@ A user's sessions, chunks and media live on the shard of partition hashtext(user
 from __future__ import annotations
 
 import logging
+import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -77,13 +78,24 @@ def migrate_cluster(cluster: Cluster) -> None:
     log.info("cluster migrated: %d shard(s), proxy with %d partitions", len(cluster.shards), cluster.partitions)
 
 
+HEADER = re.compile(r"^-- (\w+)\.(\w+): (.+)$", re.M)
+FUNCTION_OF = ("SELECT p.oid::regprocedure::text FROM pg_catalog.pg_proc p"
+               " WHERE p.pronamespace = %s::regnamespace AND p.proname = %s")
+COMMENT = sql.SQL("COMMENT ON FUNCTION {} IS {}")
+
+
 def apply_proxy_sql(conn: psycopg.Connection[Any]) -> None:
-    """Re-create the proxy's functions from sql/proxy (grants last); drop proxy functions that no file defines."""
+    """Re-create the proxy's functions from sql/proxy (grants last), each commented with its file's header line;
+    drop proxy functions that no file defines."""
     files = sorted(PROXY_SQL.glob("*.sql"), key=lambda p: (p.name == "grants.sql", p.name))
     with conn.cursor() as cur:
         cur.execute("SET LOCAL check_function_bodies = off")
         for path in files[:-1]:
             sqlsource.apply_file(cur, path)
+            header = HEADER.search(path.read_text())
+            assert header is not None, f"{path} has no '-- schema.name: contract' header"
+            for (function,) in cur.execute(FUNCTION_OF, [header[1], header[2]]).fetchall():
+                cur.execute(COMMENT.format(sql.SQL(function), sql.Literal(header[3])))
         cur.execute(sqlsource.DROP_FUNCTIONS)
         cur.execute(files[-1].read_text())
 

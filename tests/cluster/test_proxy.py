@@ -136,6 +136,10 @@ def test_migrate_applies_to_the_proxy_and_every_shard_from_one_definition(three_
               for s in c.shards}
     assert len(stamps) == 1, "every shard at the same version"
     assert c.proxy.execute("SELECT count(*) FROM datalinker_proxy.partitions").fetchone() == (8,)
+    uncommented = c.proxy.execute(
+        "SELECT p.oid::regprocedure::text FROM pg_proc p WHERE p.pronamespace::regnamespace::text"
+        " IN ('datalinker', 'datalinker_proxy', 'plproxy') AND obj_description(p.oid, 'pg_proc') IS NULL").fetchall()
+    assert uncommented == [], "every proxy function carries its contract for DBAs"
     bad = write_definition(c.path.with_name("bad.toml"), c.definition.proxy, [c.definition.shards[0].conninfo], 6)
     refused = subprocess.run([sys.executable, "-m", "datalinker.cli", "migrate", "--cluster", str(bad)],
                              capture_output=True, text=True, timeout=60)
