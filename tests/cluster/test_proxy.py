@@ -124,6 +124,9 @@ def test_status_and_doctor_aggregate_over_the_shards(three_shards: ProxyCluster)
                          capture_output=True, text=True, timeout=120)
     assert one.returncode == 0, one.stderr
     assert json.loads(one.stdout)["session"][0]["user_id"] == "user-7", "status SESSION through the proxy"
+    everyone = c.proxy.execute("SELECT user_id, reason FROM datalinker.unplaced_chunks() ORDER BY 1").fetchall()
+    assert everyone == sorted((f"user-{u}", "session_running") for u in range(12))
+    assert c.proxy.execute("SELECT user_id FROM datalinker.unplaced_chunks('user-3')").fetchall() == [("user-3",)]
 
 
 def test_migrate_applies_to_the_proxy_and_every_shard_from_one_definition(three_shards: ProxyCluster) -> None:
