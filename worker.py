@@ -19,7 +19,6 @@ import sys
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,6 +26,7 @@ import psycopg
 from psycopg.rows import dict_row
 
 from datalinker import config, logs, queries
+from datalinker.cli import bounded
 from datalinker.metrics import StatusCollector, WorkerMetrics, database_health, serve
 
 log = logging.getLogger("datalinker.worker")
@@ -224,21 +224,9 @@ def run(settings: Settings, stop: threading.Event | None = None, install_signals
     return 0
 
 
-def positive(upper: int) -> Callable[[str], int]:
-    def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError as exc:
-            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from exc
-        if not 1 <= value <= upper:
-            raise argparse.ArgumentTypeError(f"{value} is outside 1..{upper}")
-        return value
-    return parse
-
-
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--concurrency", type=positive(64), default=1, help="parallel job loops (default 1)")
-    parser.add_argument("--batch", type=positive(1000), default=1,
+    parser.add_argument("--concurrency", type=bounded("--concurrency", 1, 64), default=1, help="parallel job loops (default 1)")
+    parser.add_argument("--batch", type=bounded("--batch", 1, 1000), default=1,
                         help="messages claimed per read, each processed in its own transaction (default 1)")
     parser.add_argument("--vt", type=int, default=60, help="visibility timeout in seconds (default 60)")
     parser.add_argument("--max-attempts", type=int, default=5, help="attempts before dead-lettering (default 5)")

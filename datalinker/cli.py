@@ -159,15 +159,20 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return run_demo(users=args.users, main_minutes=args.minutes, concurrency=args.concurrency)
 
 
-def limit(text: str) -> int:
-    """A positive count that fits the SQL API's integer (1 to 1,000,000)."""
-    try:
-        value = int(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"--limit {text!r} is not a whole number") from exc
-    if not 1 <= value <= 1_000_000:
-        raise argparse.ArgumentTypeError(f"--limit {value} is outside 1..1000000")
-    return value
+def bounded(option: str, low: int, high: int) -> Callable[[str], int]:
+    """An argparse type: a whole number in low..high; errors name the option and the value."""
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(f"{option} {text!r} is not a whole number") from exc
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"{option} {value} is outside {low}..{high}")
+        return value
+    return parse
+
+
+limit = bounded("--limit", 1, 1_000_000)  # a positive count that fits the SQL API's integer
 
 
 def aware(field: str) -> Callable[[str], datetime]:

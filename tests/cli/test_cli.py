@@ -170,4 +170,6 @@ def test_cli_worker_is_worker_py_with_its_own_options(db_env: dict[str, str]) ->
     assert result.returncode == 0 and result.stdout.startswith("usage: worker.py")
     assert "--exit-when-idle" in result.stdout
     assert run_cli(db_env, "worker", "--no-such-option").returncode == 2
+    bad_batch = run_cli(db_env, "worker", "--batch", "0")
+    assert bad_batch.returncode == 2 and "--batch 0 is outside 1..1000" in bad_batch.stderr
     assert run_cli(db_env, "status", "s-1", "--no-such-option").returncode == 2
