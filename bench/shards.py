@@ -48,10 +48,7 @@ def run_cluster(admin: str, shards: int, users: int, hours: float) -> dict[str, 
     conninfos = [config.with_dbname(admin, n) for n in names]
     try:
         with TemporaryDirectory() as tmp:
-            path = Path(tmp, "cluster.toml")
-            path.write_text("partitions = 8\n[proxy]\nconninfo = %r\n" % conninfos[0]
-                            + "".join("[[shards]]\nconninfo = %r\n" % c for c in conninfos[1:]))
-            definition = cluster.load(path)
+            definition = cluster.load(cluster.write_definition(Path(tmp, "cluster.toml"), conninfos[0], conninfos[1:]))
             cluster.migrate_cluster(definition)
         sessions, chunks = lab_day_rows(users, hours)
         with psycopg.connect(conninfos[0], autocommit=True) as proxy:

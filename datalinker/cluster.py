@@ -14,6 +14,7 @@ A user's sessions, chunks and media live on the shard of partition hashtext(user
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import tomllib
@@ -60,6 +61,15 @@ def load(path: Path) -> Cluster:
     if not shards or len(shards) > partitions:
         raise ValueError(f"{path}: {len(shards)} shard(s) for {partitions} partitions: need 1 to {partitions}")
     return Cluster(proxy, shards, partitions)
+
+
+def write_definition(path: Path, proxy: str, shards: list[str], partitions: int = 8) -> Path:
+    """Write a cluster definition (the format above); conninfos as TOML basic strings."""
+    lines = [f"partitions = {partitions}", "[proxy]", f"conninfo = {json.dumps(proxy)}"]
+    for shard in shards:
+        lines += ["[[shards]]", f"conninfo = {json.dumps(shard)}"]
+    path.write_text("\n".join(lines) + "\n")
+    return path
 
 
 def migrate_cluster(cluster: Cluster) -> None:
@@ -186,11 +196,19 @@ def move_partition(cluster: Cluster, partition: int, to_shard: int) -> int:
             proxy.execute("INSERT INTO datalinker_proxy.partition_moves (partition, to_connstr, step)"
                           " VALUES (%s, %s, 'frozen') ON CONFLICT (partition) DO NOTHING",
                           [partition, target.proxy_conninfo])
+            pending = proxy.execute("SELECT to_connstr FROM datalinker_proxy.partition_moves WHERE partition = %s",
+                                    [partition]).fetchone()
+            if pending is not None and pending[0] != target.proxy_conninfo:  # its partial copy would be orphaned
+                raise ValueError(f"partition {partition} is already being moved to {pending[0]!r}:"
+                                 " finish that move (run it again with that shard) first")
             proxy.execute("UPDATE datalinker_proxy.partitions SET frozen = true WHERE partition = %s", [partition])
         if source_connstr == target.proxy_conninfo:
             moved = 0
         else:
-            source = next(s for s in cluster.shards if s.proxy_conninfo == source_connstr)
+            source = next((s for s in cluster.shards if s.proxy_conninfo == source_connstr), None)
+            if source is None:
+                raise ValueError(f"partition {partition} is on {source_connstr!r}, a shard the cluster definition"
+                                 " does not name")
             moved = _copy_then_delete(source.conninfo, target.conninfo, params)
         with proxy.transaction():
             proxy.execute("UPDATE datalinker_proxy.partitions SET connstr = %s, frozen = false WHERE partition = %s",

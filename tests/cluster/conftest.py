@@ -21,14 +21,6 @@ class ProxyCluster:
     shards: list[psycopg.Connection]
 
 
-def write_definition(path: Path, proxy: str, shards: list[str], partitions: int = 8) -> Path:
-    lines = [f"partitions = {partitions}", "[proxy]", f"conninfo = {proxy!r}"]
-    for shard in shards:
-        lines += ["[[shards]]", f"conninfo = {shard!r}"]
-    path.write_text("\n".join(lines) + "\n")
-    return path
-
-
 @pytest.fixture
 def three_shards(admin_conninfo: str, template_db: str, tmp_path: Path) -> Iterator[ProxyCluster]:
     names = [dbadmin.create_database(admin_conninfo, prefix="datalinker_proxy")]
@@ -36,7 +28,7 @@ def three_shards(admin_conninfo: str, template_db: str, tmp_path: Path) -> Itera
               for i in range(3)]
     conninfos = [config.with_dbname(admin_conninfo, n) for n in names]
     try:
-        path = write_definition(tmp_path / "cluster.toml", conninfos[0], conninfos[1:])
+        path = cluster.write_definition(tmp_path / "cluster.toml", conninfos[0], conninfos[1:])
         definition = cluster.load(path)
         cluster.migrate_cluster(definition)
         with psycopg.connect(conninfos[0], autocommit=True) as proxy:

@@ -13,7 +13,8 @@ import psycopg
 import pytest
 
 from datalinker import builders, cluster, dbadmin
-from tests.cluster.conftest import ProxyCluster, write_definition
+from datalinker.cluster import write_definition
+from tests.cluster.conftest import ProxyCluster
 from tests.helpers import MIN, SEC, T0
 from tests.labday import ApiStore, TableStore, judge, lab_day, replay
 from tests.workers import drain
@@ -181,6 +182,11 @@ def test_moving_a_partition_loses_no_chunk_and_links_none_twice(three_shards: Pr
                  for s in c.shards)
     assert linked == 24
     assert source != target
+    # An interrupted move must be finished to its own target: another target would orphan its partial copy.
+    c.proxy.execute("INSERT INTO datalinker_proxy.partition_moves (partition, to_connstr, step) VALUES (%s, %s, 'frozen')",
+                    [partition, c.definition.shards[source].proxy_conninfo])
+    with pytest.raises(ValueError, match=f"partition {partition} is already being moved to"):
+        cluster.move_partition(c.definition, partition, (target + 1) % 3 if (target + 1) % 3 != source else target)
 
 
 def test_shards_in_separate_postgresql_clusters_on_their_own_ports(admin_conninfo: str, tmp_path: Path) -> None:
