@@ -67,10 +67,10 @@ class StatusCollector(Collector):
         self.conninfo = conninfo
         self.cache_seconds = cache_seconds
         self._lock = threading.Lock()
-        self._rows: list[tuple[str, str, int, str | None]] = []
+        self._rows: list[tuple[str, str, int, str | None, int | None]] = []
         self._read_at = float("-inf")
 
-    def rows(self) -> list[tuple[str, str, int, str | None]]:
+    def rows(self) -> list[tuple[str, str, int, str | None, int | None]]:
         with self._lock:
             if time.monotonic() - self._read_at >= self.cache_seconds:
                 with psycopg.connect(self.conninfo, autocommit=True, connect_timeout=5) as conn:
@@ -95,22 +95,17 @@ class StatusCollector(Collector):
             yield db_up
             return
         db_up.add_metric([], 1)
-        for section, name, count, detail in rows:
+        for section, name, count, _detail, age_s in rows:
             if section == "sessions":
                 sessions.add_metric([name], count)
             elif section == "queues":
                 depth.add_metric([name], count)
-                age.add_metric([name], oldest_age(detail))
+                age.add_metric([name], age_s or 0)
             elif section == "unlinked chunks":
                 chunks.add_metric([name], count)
             elif section == "placement requests":
                 requests.add_metric([name], count)
         yield from (db_up, depth, age, sessions, chunks, requests)
-
-
-def oldest_age(detail: str | None) -> float:
-    """'oldest message 12 s old' -> 12; no message -> 0."""
-    return float(detail.split()[2]) if detail and detail.startswith("oldest message ") else 0.0
 
 
 def database_health(conninfo: str) -> Health:

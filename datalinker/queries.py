@@ -52,7 +52,7 @@ ENQUEUE_LINK = "SELECT datalinker.enqueue_link(p_session_id => %(session_id)s)"
 
 REQUEUE_DEAD = "SELECT datalinker.requeue_dead(p_limit => %(limit)s)"
 
-STATUS_REPORT = "SELECT section, name, count, detail FROM datalinker.status_report()"
+STATUS_REPORT = "SELECT section, name, count, detail, age_s FROM datalinker.status_report()"
 
 SESSION_STATUS = """
 SELECT session_id, user_id, start_time, end_time, link_status, link_error, objects_linked

@@ -92,7 +92,7 @@ def test_status_and_doctor_work_for_every_project_role(conn: psycopg.Connection,
     env = {**db_env, "PGOPTIONS": f"-c role={role}"}
     status = run_cli(env, "--json", "status")
     assert status.returncode == 0, status.stderr
-    assert {"section": "sessions", "name": "pending", "count": 1, "detail": None} in json.loads(status.stdout)
+    assert {"section": "sessions", "name": "pending", "count": 1, "detail": None, "age_s": None} in json.loads(status.stdout)
     one = run_cli(env, "--json", "status", "s-1")
     assert one.returncode == 0, one.stderr
     assert json.loads(one.stdout)["session"][0]["link_status"] == "pending"

@@ -56,6 +56,8 @@ def scrape(port: int) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
 def test_metrics_count_jobs_by_outcome_and_show_queues_and_sessions(db: str, conn: psycopg.Connection) -> None:
     make_sessions(conn, 3)
     conn.execute("SELECT pgmq.send('data_linker_queue', '{\"session_id\": \"no-such-session\"}')")
+    conn.execute("""SELECT pgmq.send('event_correction_queue', '{"session_id": "an hour old"}')""")
+    conn.execute("UPDATE pgmq.q_event_correction_queue SET enqueued_at = now() - interval '1 hour'")
     port = free_port()
     with background_worker(db, metrics_port=port, metrics_addr="127.0.0.1"):
         wait_until(lambda: conn.execute("SELECT count(*) FROM pgmq.q_data_linker_queue").fetchone()[0] == 0,
@@ -67,7 +69,8 @@ def test_metrics_count_jobs_by_outcome_and_show_queues_and_sessions(db: str, con
     assert m[("datalinker_jobs_total", (("outcome", "retried"),))] == 0
     assert m[("datalinker_job_duration_seconds_count", ())] == 4
     assert m[("datalinker_chunks_linked_total", ())] == 6  # two chunks per session
-    assert m[("datalinker_queue_depth", (("queue", "event_correction_queue"),))] == 3
+    assert m[("datalinker_queue_depth", (("queue", "event_correction_queue"),))] == 4  # 3 + the old one
+    assert 3600 <= m[("datalinker_queue_oldest_message_age_seconds", (("queue", "event_correction_queue"),))] < 3700
     assert m[("datalinker_queue_depth", (("queue", "data_linker_dead_letter"),))] == 1
     assert ("datalinker_queue_oldest_message_age_seconds", (("queue", "data_linker_queue"),)) in m
     assert m[("datalinker_sessions", (("link_status", "completed"),))] == 3
