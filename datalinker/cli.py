@@ -140,6 +140,9 @@ def cmd_timeline(args: argparse.Namespace) -> int:
     with connect() as conn:
         rows = conn.execute(queries.USER_TIMELINE, {"user_id": args.user_id, "from": args.time_from,
                                                     "to": args.time_to}).fetchall()
+    if not rows:  # a typo in the user id must not look like an empty day
+        log.error("user %r has no sessions or chunks in that window; nothing drawn", args.user_id)
+        return EXIT_REJECTED
     drawn = render(rows, args.user_id, args.output)
     counts = {kind: sum(r["kind"] == kind for r in rows) for kind in ("session", "chunk", "unplaced")}
     print(f"wrote {args.output}: {counts['session']} session(s), {counts['chunk']} chunk(s) with UTC times,"

@@ -90,9 +90,9 @@ class Formation:
                                "--monitor", f"postgres://autoctl_node@127.0.0.1:{self.ports['monitor']}/pg_auto_failover"
                                "?sslmode=disable", "--auth", "trust", "--no-ssl", "--hostname", "127.0.0.1",
                                "--dbname", "datalinker", "--name", node, "--run"])
-            want = {"node1": {"single", "wait_primary", "primary"}} if node == "node1" else {}
-            if node == "node1":
-                self._wait(lambda: self.states().get("node1") in want["node1"], timeout, "node1 as primary")
+            if node == "node1":  # the first node must be the primary before the second joins
+                self._wait(lambda: self.states().get("node1") in {"single", "wait_primary", "primary"}, timeout,
+                           "node1 as primary")
         # pg_basebackup of the secondary waits for a checkpoint on the primary: ask for one until it is in.
         self._wait(lambda: self._checkpoint_primary() or sorted(self.states().values()) == ["primary", "secondary"],
                    timeout, "a primary and a secondary")

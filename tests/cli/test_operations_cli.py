@@ -65,6 +65,9 @@ def test_timeline_command_writes_the_picture(conn: psycopg.Connection, db_env: d
     assert result.returncode == 0, result.stderr
     assert "2 session(s), 4 chunk(s) with UTC times, 2 unplaced chunk(s); 8 element(s) drawn" in result.stdout
     assert out.read_bytes()[:8] == PNG_MAGIC
+    nobody = run_cli(db_env, "timeline", "u-typo", "-o", str(tmp_path / "none.png"))
+    assert nobody.returncode == 3 and "user 'u-typo' has no sessions or chunks" in nobody.stderr
+    assert not (tmp_path / "none.png").exists()
     bad = run_cli(db_env, "timeline", "u1", "--from", "2026-03-02T09:00:00")
     assert bad.returncode == 2 and "--from '2026-03-02T09:00:00' has no time zone" in bad.stderr
 
