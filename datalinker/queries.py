@@ -60,7 +60,7 @@ FROM datalinker.session_status(p_session_id => %(session_id)s)
 """
 
 CLOCK_REPORT = """
-SELECT piece, valid_from, valid_to, offset_at, offset_ms, drift_ppm, points, rejected, rms_us
+SELECT piece, valid_from, valid_to, offset_at, offset_ms, drift_ppm, points, rejected, scatter_us, uncertainty_us, problem
 FROM datalinker.clock_report(p_session_id => %(session_id)s)
 """
 

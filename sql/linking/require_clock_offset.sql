@@ -12,7 +12,7 @@ DECLARE
     v_orphans bigint;
 BEGIN
     SELECT * INTO v_session FROM public.sessions s WHERE s.session_id = p_session_id;
-    IF EXISTS (SELECT 1 FROM datalinker.clock_pieces(v_session.clock_offset_info, true)) THEN
+    IF EXISTS (SELECT 1 FROM datalinker.clock_pieces(v_session.clock_offset_info, true, v_session.start_time, v_session.end_time)) THEN
         RETURN;  -- a usable clock (malformed measurements have raised DL006 just now)
     END IF;
     SELECT count(*) INTO v_orphans
@@ -20,7 +20,7 @@ BEGIN
     WHERE NOT EXISTS (
         SELECT 1
         FROM public.sessions o
-        CROSS JOIN LATERAL datalinker.clock_pieces(o.clock_offset_info, false) m
+        CROSS JOIN LATERAL datalinker.clock_pieces(o.clock_offset_info, false, o.start_time, o.end_time) m
         CROSS JOIN LATERAL (
             SELECT datalinker.device_to_utc_model_us(d.start_time_device, d.start_time_device,
                        datalinker.epoch_us(o.start_time), datalinker.epoch_us(d.created_at), datalinker.skew_us(),

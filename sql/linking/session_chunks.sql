@@ -1,7 +1,7 @@
 -- datalinker.session_chunks: the unlinked UTC chunks (new devices without a session_id) that the ended session owns right now (reads only; device-time chunks are placed by chunk_placements).
 -- Owner rule (DESIGN §3): among the user's sessions a chunk overlaps, the one containing the chunk's
--- start wins, then the earliest start, then the smallest id. A running session reaches to now(), at most
--- max_session_us after its start. The answer does not depend on link order.
+-- start wins, then the earliest start, then the smallest id. A running session reaches as far as
+-- session_reach says (now(), max_session_us, the user's next session). The answer does not depend on link order.
 CREATE OR REPLACE FUNCTION datalinker.session_chunks(p_session_id text)
 RETURNS TABLE (object_id varchar, start_time timestamptz, end_time timestamptz)
 LANGUAGE plpgsql STABLE
@@ -10,8 +10,6 @@ SET jit = off
 SET search_path = pg_catalog, pg_temp
 AS $$
 #variable_conflict use_column
-DECLARE
-    v_max_session interval := datalinker.setting('max_session_us') * interval '1 microsecond';
 BEGIN
 RETURN QUERY
 SELECT r.object_id, r.start_time, r.end_time
@@ -28,7 +26,7 @@ WHERE t.session_id = p_session_id AND t.end_time IS NOT NULL
       WHERE o.user_id = t.user_id
         AND o.session_id <> t.session_id
         AND o.start_time < r.end_time
-        AND coalesce(o.end_time, least(now(), o.start_time + v_max_session)) > r.start_time
+        AND datalinker.session_reach(o.user_id, o.start_time, o.end_time) > r.start_time
         AND (r.start_time < o.start_time, o.start_time, o.session_id)
             < (r.start_time < t.start_time, t.start_time, t.session_id));
 END;

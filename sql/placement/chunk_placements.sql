@@ -12,6 +12,8 @@
 --    several: ambiguous.
 -- 4. Each chunk of a placed segment goes to its owner session (contains its start, else the earliest
 --    it overlaps), converted exactly with that session's clock piece (clock_pieces) whose span holds it —
+--    a segment is placed with a measured piece only if it overlaps the span of that piece's measurements
+--    (a separate segment wholly before the first or after the last sync may be on another boot: unseen reset) —
 --    the piece the segment was placed with where two could; if nothing decides between two, ambiguous.
 CREATE OR REPLACE FUNCTION datalinker.chunk_placements(p_user_id text)
 RETURNS TABLE (object_id varchar, data_type varchar, received_at timestamptz, status text, session_id varchar,
@@ -32,8 +34,6 @@ DECLARE
     v_live        bigint := datalinker.setting('live_lag_us');
     v_delay       bigint := datalinker.setting('max_upload_delay_us');
     v_margin      bigint := datalinker.setting('session_margin_us');
-    v_max_session bigint := datalinker.setting('max_session_us');
-    v_now         bigint := datalinker.epoch_us(now());
 BEGIN
 RETURN QUERY
 WITH RECURSIVE
@@ -138,13 +138,13 @@ segments AS MATERIALIZED (
 sess AS MATERIALIZED (
     SELECT s.session_id, s.end_time IS NOT NULL AS ended,
            datalinker.epoch_us(s.start_time) AS s_us,
-           coalesce(datalinker.epoch_us(s.end_time),
-                    least(v_now, datalinker.epoch_us(s.start_time) + v_max_session)) AS e_us,
+           datalinker.epoch_us(datalinker.session_reach(s.user_id, s.start_time, s.end_time)) AS e_us,
            m.piece, coalesce(m.from_us, -1e18) AS from_us, coalesce(m.to_us, 1e18) AS to_us,
            coalesce(m.first_at_us, -1e18) AS core_from, coalesce(m.last_at_us, 1e18) AS core_to,
            m.mean_offset_us, m.mean_at_us, m.slope
     FROM public.sessions s
-    LEFT JOIN LATERAL datalinker.clock_pieces(s.clock_offset_info, false) m ON true
+    LEFT JOIN LATERAL datalinker.clock_pieces(s.clock_offset_info, false, s.start_time,
+                                              datalinker.session_reach(s.user_id, s.start_time, s.end_time)) m ON true
     WHERE s.user_id = p_user_id
       AND s.start_time < (SELECT datalinker.from_epoch_us(max(p.rcv) + v_skew + v_margin) FROM pend p)
       AND (s.end_time IS NULL
@@ -168,7 +168,7 @@ live AS (  -- streamed live under a clock of a session near that time: the lates
     FROM clocked c
     WHERE c.lag_ref - c.t_latest <= v_live
       AND c.t_latest >= c.from_us - v_margin AND c.t_latest + c.span <= c.to_us + v_margin
-      AND c.t_latest < c.core_to + v_margin AND c.t_latest + c.span > c.core_from - v_margin
+      AND c.t_latest < c.core_to AND c.t_latest + c.span > c.core_from
       AND c.last_rcv - c.first_rcv >= c.span - c.head_dur - v_live
       AND c.last_rcv - c.first_rcv >= v_live
       AND c.t_latest < c.e_us + c_period AND c.t_latest + c.span > c.s_us - c_period
@@ -184,8 +184,8 @@ buffered AS (  -- placements n·2^32 apart that lie inside the session, within t
     WHERE c.t_latest - k.k * c_period >= c.lag_ref - v_delay
       AND c.t_latest - k.k * c_period >= c.from_us - v_margin        -- within the clock piece
       AND c.t_latest - k.k * c_period + c.span <= c.to_us + v_margin
-      AND c.t_latest - k.k * c_period < c.core_to + v_margin           -- reaching the piece's measured span:
-      AND c.t_latest - k.k * c_period + c.span > c.core_from - v_margin  -- a gap between pieces decides nothing
+      AND c.t_latest - k.k * c_period < c.core_to            -- reaching the piece's measured span: a gap between
+      AND c.t_latest - k.k * c_period + c.span > c.core_from -- pieces, or past the last sync (an unseen reset), decides nothing
     UNION ALL
     -- A short segment that merely looks live proves little, but its latest placement stays possible
     -- (in a session or not): it competes with the buffered ones.
@@ -193,7 +193,7 @@ buffered AS (  -- placements n·2^32 apart that lie inside the session, within t
     FROM clocked c
     WHERE c.lag_ref - c.t_latest <= v_live
       AND c.t_latest >= c.from_us - v_margin AND c.t_latest + c.span <= c.to_us + v_margin
-      AND c.t_latest < c.core_to + v_margin AND c.t_latest + c.span > c.core_from - v_margin
+      AND c.t_latest < c.core_to AND c.t_latest + c.span > c.core_from
       AND c.t_latest < c.e_us + c_period AND c.t_latest + c.span > c.s_us - c_period
 ),
 viable AS (  -- one device records one stream of a type: a placement over placed chunks is impossible

@@ -25,7 +25,7 @@ BEGIN
             RAISE EXCEPTION 'p_clock_offset_info % is not a JSON object', p_clock_offset_info
                 USING ERRCODE = 'invalid_parameter_value';
         END IF;
-        PERFORM datalinker.clock_pieces(p_clock_offset_info, true);  -- DL006 names a bad measurement
+        PERFORM datalinker.clock_pieces(p_clock_offset_info, true, v_session.start_time, coalesce(p_end_time, v_session.end_time));  -- DL006 names a bad measurement
     END IF;
     UPDATE public.sessions s
        SET end_time = coalesce(p_end_time, s.end_time),

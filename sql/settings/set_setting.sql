@@ -26,4 +26,4 @@ END;
 $$;
 
 COMMENT ON FUNCTION datalinker.set_setting(text, bigint) IS
-    'set_setting(p_name text, p_value bigint) -> the setting''s row: changes a tunable of datalinker.settings (skew_us, segment_gap_us, live_lag_us, max_upload_delay_us, session_margin_us, max_session_us, clock_fit_tolerance_us, clock_max_rms_us, clock_reset_min_us). Role datalinker_admin. Raises 22023 for an unknown name or a value outside its bounds. Example: SELECT * FROM datalinker.set_setting(''skew_us'', 120000000);';
+    'set_setting(p_name text, p_value bigint) -> the setting''s row: changes a tunable of datalinker.settings (skew_us, segment_gap_us, live_lag_us, max_upload_delay_us, session_margin_us, max_session_us, clock_fit_tolerance_us, clock_max_uncertainty_us, clock_reset_min_us). Role datalinker_admin. Raises 22023 for an unknown name or a value outside its bounds. Example: SELECT * FROM datalinker.set_setting(''skew_us'', 120000000);';

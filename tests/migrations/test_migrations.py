@@ -168,3 +168,46 @@ def test_migrating_a_database_with_linked_data_keeps_every_link(admin_conninfo: 
                                 " ORDER BY 1").fetchall() == links
             assert conn.execute("SELECT object_id, linked_by FROM public.raw_data_objects ORDER BY 1").fetchall() == [
                 ("converted", "placement"), ("new-device", None)], "relink may undo the converted row, never the new device's"
+
+
+def test_upgrading_to_line_uncertainty_keeps_settings_data_and_jobs_and_links_refused_real_clocks(admin_conninfo: str) -> None:
+    """0009: a database of the previous release (clock_max_rms_us), mid-day with a refused session and a queued job."""
+    import json
+    import random
+
+    from yoyo import get_backend, read_migrations
+
+    from datalinker.migrate import MIGRATIONS_DIR, yoyo_uri
+    from tests.clocks import Sync, rebooting_clock
+    from tests.helpers import MIN, SEC, T0
+
+    with dbadmin.throwaway_database(admin_conninfo) as conninfo:
+        backend = get_backend(yoyo_uri(conninfo))
+        previous = read_migrations(str(MIGRATIONS_DIR)).filter(lambda m: m.id < "0009" and m.id != "post-apply")
+        with backend.lock():
+            backend.apply_migrations_only(backend.to_apply(previous))
+        backend.connection.close()
+        clock = rebooting_clock(T0, 20, [])
+        points = Sync(every=MIN // 6, jitter_us=1500).measurements(clock, T0, T0 + 30 * MIN, random.Random(2))
+        with psycopg.connect(conninfo, autocommit=True) as conn:
+            conn.execute("UPDATE datalinker.settings SET value = 20000 WHERE name = 'clock_fit_tolerance_us'")
+            conn.execute("INSERT INTO public.sessions (session_id, user_id, start_time, end_time, link_status, link_error,"
+                         " clock_offset_info) VALUES ('s', 'u', %s, %s, 'failed', 'DL006: … scatters 1480 µs RMS …', %s)",
+                         [T0, T0 + 30 * MIN, json.dumps({"measurements": points})])
+            conn.execute("INSERT INTO public.raw_data_objects (object_id, user_id, start_time_device, end_time_device,"
+                         " data_type, created_at) VALUES ('c', 'u', %s, %s, 'eeg', %s)",
+                         [clock.tick(T0 + 10 * MIN), clock.tick(T0 + 10 * MIN + SEC), T0 + 10 * MIN + 2 * SEC])
+            conn.execute("SELECT pgmq.send('data_linker_queue', '{\"session_id\": \"s\"}')")
+
+        migrate(conninfo)
+
+        with psycopg.connect(conninfo, autocommit=True) as conn:
+            settings = dict(conn.execute("SELECT name, value FROM datalinker.settings").fetchall())
+            assert "clock_max_rms_us" not in settings and settings["clock_max_uncertainty_us"] == 1000
+            assert settings["clock_fit_tolerance_us"] == 20000, "an operator's setting survives"
+            assert conn.execute("SELECT count(*) FROM pgmq.q_data_linker_queue").fetchone() == (1,), "the queued job survives"
+            (msg_id,), = conn.execute("SELECT msg_id FROM datalinker.claim_job(60, 1)").fetchall()
+            conn.execute("SELECT datalinker.process_job(%s, 5)", [msg_id])
+            assert conn.execute("SELECT link_status FROM public.sessions").fetchone() == ("completed",)
+            assert conn.execute("SELECT session_id FROM public.raw_data_objects").fetchone() == ("s",), \
+                "the clock refused before (1.5 ms jitter per point) links after the upgrade"

@@ -165,6 +165,19 @@ def test_a_session_left_running_a_month_ago_starves_no_later_session(conn: psyco
     assert link(conn, "today")["objects_linked"] == len(ids), "a running session claims nothing beyond 24 h"
 
 
+def test_a_running_session_claims_nothing_beyond_the_start_of_the_users_next_session(conn: psycopg.Connection) -> None:
+    add_session(conn, "typo", "u1", T0, None)  # its end was refused (a typo): it still runs
+    add_session(conn, "noon", "u1", T0 + 3 * HOUR, T0 + 4 * HOUR)
+    ids = record(conn, "n", "u1", T0 + 3 * HOUR + 10 * MIN, T0 + 3 * HOUR + 13 * MIN, lambda end: end + SEC, step=MIN)
+    add_utc_chunk(conn, "new-device", "u1", T0 + 3 * HOUR + 20 * MIN, T0 + 3 * HOUR + 21 * MIN)
+    assert len(ids) == 3
+    assert link(conn, "noon")["objects_linked"] == 4, "the 12:00 session links its 3 device chunks and the UTC one"
+    assert {chunk(conn, i)["session_id"] for i in ids + ["new-device"]} == {"noon"}
+    early = record(conn, "e", "u1", T0 + 30 * MIN, T0 + 33 * MIN, lambda end: end + SEC, step=MIN)
+    placed = {r[0]: r[1] for r in conn.execute("SELECT object_id, status FROM datalinker.chunk_placements('u1')")}
+    assert [placed[i] for i in early] == ["session_running"] * 3, "what lies before the next session still waits for it"
+
+
 def test_a_callers_float_and_time_settings_change_no_conversion(conn: psycopg.Connection) -> None:
     query = ("SELECT datalinker.epoch_us(datalinker.device_to_utc(123456789, '2026-03-02 09:00+00',"
              " -1712345678901.25::float8, '2026-03-02 09:05+00'))")

@@ -100,6 +100,8 @@ def test_connection_killed_mid_job_is_redelivered_with_no_partial_state(db: str,
     slow_first_update(conn, 30)
     with background_worker(db, vt_seconds=2):
         wait_until(lambda: busy_job_pid(conn) is not None, what="the job to be running")
+        wait_until(lambda: conn.execute("SELECT is_called FROM public.attempts").fetchone() == (True,),
+                   what="the job to be inside its first UPDATE")
         pid = busy_job_pid(conn)
         # The work transaction is inside its UPDATE: killing it must leave no trace.
         conn.execute("SELECT pg_terminate_backend(%s)", [pid])

@@ -1,0 +1,13 @@
+-- datalinker.session_reach: how far a session claims chunks (DESIGN §3) — its end_time; while running (no end), now(), at most max_session_us after its start, and never beyond the start of the same user's next session.
+CREATE OR REPLACE FUNCTION datalinker.session_reach(p_user_id text, p_start timestamptz, p_end timestamptz)
+RETURNS timestamptz
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+SELECT coalesce(p_end, least(now(), p_start + datalinker.setting('max_session_us') * interval '1 microsecond',
+                             (SELECT min(n.start_time) FROM public.sessions n
+                              WHERE n.user_id = p_user_id AND n.start_time > p_start)))
+$$;
+
+COMMENT ON FUNCTION datalinker.session_reach(text, timestamptz, timestamptz) IS
+    'session_reach(p_user_id text, p_start timestamptz, p_end timestamptz) -> timestamptz: where a session''s claim on chunks ends: p_end; while running, now(), at most max_session_us after p_start, never beyond the start of the user''s next session. Example: SELECT datalinker.session_reach(user_id, start_time, end_time) FROM public.sessions;';
