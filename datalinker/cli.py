@@ -135,7 +135,11 @@ def cmd_purge_archive(args: argparse.Namespace) -> int:
 
 
 def cmd_timeline(args: argparse.Namespace) -> int:
-    from datalinker.timeline import render  # matplotlib loads only for this command
+    try:
+        from datalinker.timeline import render  # matplotlib loads only for this command
+    except ImportError as exc:
+        log.error("timeline needs matplotlib (pip install 'datalinker[plot]'): %s", exc)
+        return EXIT_USAGE
 
     with connect() as conn:
         rows = conn.execute(queries.USER_TIMELINE, {"user_id": args.user_id, "from": args.time_from,

@@ -21,8 +21,10 @@ def yoyo_uri(conninfo: str) -> str:
 
 def migrate(conninfo: str) -> int:
     """Apply pending migrations, then always re-run the post-apply step; returns how many were new."""
-    backend = get_backend(yoyo_uri(conninfo))
     migrations = read_migrations(str(MIGRATIONS_DIR))
+    if not migrations:  # an install without its migrations must not look like an up-to-date database
+        raise FileNotFoundError(f"no migrations found in {MIGRATIONS_DIR}: the installation is incomplete")
+    backend = get_backend(yoyo_uri(conninfo))
     try:
         with backend.lock():
             pending = backend.to_apply(migrations)

@@ -11,11 +11,21 @@ from __future__ import annotations
 
 import hashlib
 import re
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
-SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
-MIGRATIONS_DIR = SQL_DIR.parent / "migrations"
+
+
+def resource_dir(name: str) -> Path:
+    """sql/ or migrations/: inside the installed package (a wheel carries them), else the checkout's top level."""
+    packaged = Path(str(resources.files("datalinker") / name))
+    checkout = Path(__file__).resolve().parent.parent / name
+    return checkout if checkout.is_dir() and not packaged.is_dir() else packaged
+
+
+SQL_DIR = resource_dir("sql")
+MIGRATIONS_DIR = resource_dir("migrations")
 # Applied in this order, files by name inside each folder; privileges last (after stale functions are gone).
 SQL_FOLDERS = ("conversion", "settings", "linking", "placement", "media", "sessions", "ingest", "queue", "readers",
                "privileges")

@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def worker_options(command: list[str]) -> list[str]:
-    return command[command.index(next(c for c in command if c.endswith("worker.py"))) + 1:]
+    return command[command.index(next(c for c in command if c.endswith(("worker.py", "worker")))) + 1:]
 
 
 def parses(options: list[str]) -> bool:
@@ -33,11 +33,13 @@ def test_the_systemd_unit_runs_worker_py_with_valid_options() -> None:
     assert re.search(r"^KillSignal=SIGTERM$", unit, re.M) and re.search(r"^Restart=on-failure$", unit, re.M)
 
 
-def test_the_container_recipe_copies_what_exists_and_runs_worker_py_with_valid_options() -> None:
+def test_the_container_recipe_installs_the_wheel_and_runs_the_worker_with_valid_options() -> None:
     recipe = (ROOT / "deploy" / "Containerfile").read_text()
-    for line in re.findall(r"^COPY (.+)$", recipe, re.M):
+    for line in re.findall(r"^COPY (?!--from)(.+)$", recipe, re.M):
         sources = line.split()[:-1]
         assert all((ROOT / s).exists() for s in sources), line
+    assert re.search(r"python -m build --wheel", recipe) and re.search(r"pip install --no-cache-dir /tmp/\*\.whl", recipe)
+    assert "pip install --no-cache-dir -e" not in recipe, "the image runs the wheel (it carries sql/ and migrations/), not an editable checkout"
     entrypoint = re.search(r"^ENTRYPOINT (\[.+\])$", recipe, re.M)
     assert entrypoint is not None
     assert parses(worker_options(json.loads(entrypoint.group(1))))
