@@ -19,7 +19,7 @@ from pathlib import Path
 
 import psycopg
 
-from bench import measure, placement, report, shards, workload
+from bench import amqp, measure, placement, report, shards, workload
 from bench.pipeline import pipeline, rss_soak
 from datalinker import dbadmin
 from datalinker.migrate import migrate
@@ -180,10 +180,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--explain", action="store_true", help="print EXPLAIN (ANALYZE, BUFFERS) of the linker")
     parser.add_argument("--workers-scan", action="store_true",
                         help="only measure pipeline throughput with 1 to 4 worker processes")
+    parser.add_argument("--amqp", action="store_true", help="only the AMQP bridge's throughput, beside the worker alone")
     parser.add_argument("--shards", action="store_true",
                         help="only the lab day through a PL/Proxy proxy with 1 and 3 shards (one worker per shard)")
     args = parser.parse_args(argv)
-    if args.shards:
+    if args.amqp:
+        figures = amqp.run({"tiny": 200, "quick": 1000}.get(args.size or "", 2000))
+    elif args.shards:
         users, hours = {"tiny": (3, 1.0), "quick": (9, 2.0)}.get(args.size or "", (21, 8.0))
         with dbadmin.server(prefer_ephemeral=not os.environ.get("DATABASE_URL"),
                             postgres_args="-c shared_buffers=1GB") as admin:

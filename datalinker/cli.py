@@ -163,7 +163,8 @@ def cmd_worker(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     from datalinker.demo import run_demo
 
-    return run_demo(users=args.users, main_minutes=args.minutes, concurrency=args.concurrency)
+    return run_demo(users=args.users, main_minutes=args.minutes, concurrency=args.concurrency,
+                    amqp_url=args.amqp_url if args.amqp else None)
 
 
 def bounded(option: str, low: int, high: int) -> Callable[[str], int]:
@@ -270,10 +271,19 @@ def build_parser() -> argparse.ArgumentParser:
                        help="run the worker daemon, worker.py (SIGTERM/SIGINT: finish the job, exit 0);"
                             " `datalinker worker --help` lists its options")
     p.set_defaults(func=cmd_worker)  # its options are the worker's own: passed through unparsed
+    p = sub.add_parser("amqp-bridge", help="carry jobs from RabbitMQ data_linker_queue into pgmq and announcements"
+                                           " from pgmq event_correction_queue out to RabbitMQ (SIGTERM: exit 0)")
+    from datalinker import amqp
+
+    amqp.add_arguments(p)
+    p.set_defaults(func=amqp.run_from_args)
     p = sub.add_parser("demo", help="end-to-end demo on a throwaway database")
     p.add_argument("--users", type=int, default=4)
     p.add_argument("--minutes", type=float, default=80, help="main session length (default 80: counters wrap)")
     p.add_argument("--concurrency", type=int, default=2)
+    p.add_argument("--amqp", action="store_true", help="the platform's round trip: jobs published to RabbitMQ, carried"
+                                                       " in and the announcements out by the AMQP bridge")
+    p.add_argument("--amqp-url", default=os.environ.get("DATALINKER_AMQP_URL", amqp.DEFAULT_AMQP_URL))
     p.set_defaults(func=cmd_demo)
     return parser
 

@@ -82,3 +82,10 @@ USER_TIMELINE = """
 SELECT kind, item_id, category, state, start_time, end_time
 FROM datalinker.user_timeline(p_user_id => %(user_id)s, p_from => %(from)s, p_to => %(to)s)
 """
+
+# The AMQP bridge (datalinker/amqp.py).
+ACCEPT_AMQP_JOB = "SELECT outcome, msg_id, reason FROM datalinker.accept_amqp_job(p_message_id => %(message_id)s, p_body => %(body)s)"
+CLAIM_EVENTS = "SELECT msg_id, read_ct, enqueued_at, message FROM datalinker.claim_events(p_vt => %(vt)s, p_qty => %(qty)s)"
+ACK_EVENT = "SELECT datalinker.ack_event(p_msg_id => %(msg_id)s)"
+EVENTS_WAITING = "SELECT count(*) FROM pgmq.q_event_correction_queue"
+PURGE_AMQP_INBOX = "SELECT datalinker.purge_amqp_inbox(p_older_than => %(older_than)s::interval)"

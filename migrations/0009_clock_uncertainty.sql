@@ -31,3 +31,6 @@ CREATE TYPE datalinker.clock_piece AS (
     uncertainty_us numeric,   -- 3 standard errors of the line at the worse end of the session's data
     problem        text       -- why the piece is unusable (DL006), NULL: usable
 );
+
+ALTER TYPE datalinker.clock_line OWNER TO datalinker_owner;
+ALTER TYPE datalinker.clock_piece OWNER TO datalinker_owner;

@@ -58,3 +58,9 @@ GRANT EXECUTE ON FUNCTION datalinker.status_report(), datalinker.doctor(integer,
     datalinker.placement_summary(), datalinker.unplaced_chunks(text), datalinker.clock_report(text),
     datalinker.session_status(text)
 TO datalinker_worker;
+
+-- The AMQP bridge (datalinker amqp-bridge): jobs in from RabbitMQ (deduplicated), announcements out, nothing else.
+GRANT USAGE ON SCHEMA datalinker TO datalinker_bridge;
+GRANT EXECUTE ON FUNCTION datalinker.accept_amqp_job(text, text), datalinker.claim_events(integer, integer),
+    datalinker.ack_event(bigint), datalinker.purge_amqp_inbox(interval), datalinker.status_report()
+TO datalinker_bridge;

@@ -76,3 +76,16 @@ def test_migrate_that_finds_no_migrations_is_an_error_naming_where_it_looked(ins
                 assert conn.execute("SELECT to_regnamespace('datalinker')").fetchone() == (None,), "nothing half-done"
     finally:
         shutil.move(str(moved), migrations)
+
+
+def test_the_sdist_carries_sql_and_migrations(tmp_path: Path) -> None:
+    import tarfile
+
+    subprocess.run([sys.executable, "-m", "build", "--sdist", "--outdir", str(tmp_path), str(ROOT)],
+                   check=True, capture_output=True, timeout=600)
+    [sdist] = tmp_path.glob("datalinker-*.tar.gz")
+    with tarfile.open(sdist) as archive:
+        names = {name.split("/", 1)[1] for name in archive.getnames() if "/" in name}
+    expected = {str(p.relative_to(ROOT)) for d in ("sql", "migrations") for p in (ROOT / d).rglob("*")
+                if p.suffix in {".sql", ".py"}}
+    assert expected - names == set()
