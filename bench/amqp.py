@@ -7,6 +7,7 @@ with publisher confirms. Each is messages (or jobs) per second, on this machine'
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 import uuid
@@ -19,8 +20,32 @@ from bench import workload
 from datalinker import dbadmin
 from datalinker.amqp import DEFAULT_AMQP_URL, Bridge, BridgeSettings
 from datalinker.migrate import migrate
-from tests.amqp.rabbit import publish, take_all
-from tests.workers import drain
+import worker
+
+
+def channel() -> Any:
+    return pika.BlockingConnection(pika.URLParameters(DEFAULT_AMQP_URL)).channel()
+
+
+def publish(queue: str, session_ids: list[str]) -> None:
+    ch = channel()
+    ch.queue_declare(queue, durable=True)
+    ch.confirm_delivery()
+    for sid in session_ids:
+        ch.basic_publish("", queue, json.dumps({"session_id": sid}).encode(),
+                         pika.BasicProperties(delivery_mode=2, message_id=f"job-{sid}"))
+    ch.connection.close()
+
+
+def count_and_delete(queues: list[str], exchange: str) -> int:
+    """Messages in the first queue; then the queues and the exchange are deleted."""
+    ch = channel()
+    carried = ch.queue_declare(queues[0], durable=True, passive=True).method.message_count
+    for queue in queues:
+        ch.queue_delete(queue)
+    ch.exchange_delete(exchange)
+    ch.connection.close()
+    return int(carried)
 
 
 def run_bridge(conninfo: str, tag: str) -> float:
@@ -37,20 +62,16 @@ def throughput(conn: psycopg.Connection[Any], conninfo: str, n: int) -> dict[str
     workload.make_sessions(conn, f"amqp{tag}-", n, minutes=0.5, users=50, ended=True, images=0)
     ids = [r[0] for r in conn.execute("SELECT session_id FROM public.sessions WHERE session_id LIKE %s",
                                       [f"amqp{tag}-%"]).fetchall()]
-    publish(f"bench-{tag}-in", [(f"job-{sid}", {"session_id": sid}) for sid in ids])
+    publish(f"bench-{tag}-in", ids)
     in_s = run_bridge(conninfo, tag)
     started = time.monotonic()
-    drain(conninfo, batch=10)
+    worker.run(worker.Settings(conninfo=conninfo, exit_when_idle=True, poll_seconds=0.1, batch=10), install_signals=False)
     worker_s = time.monotonic() - started
     conn.execute("SELECT pgmq.purge_queue('event_correction_queue')")
     conn.execute("SELECT pgmq.send_batch('event_correction_queue', array_agg(jsonb_build_object('session_id', i::text)))"
                  " FROM generate_series(1, %s) i", [n])
     out_s = run_bridge(conninfo, tag)
-    carried = len(take_all(f"bench-{tag}-out"))
-    channel = pika.BlockingConnection(pika.URLParameters(DEFAULT_AMQP_URL)).channel()
-    for queue in (f"bench-{tag}-in", f"bench-{tag}-out", f"bench-{tag}-dead"):
-        channel.queue_delete(queue)
-    channel.exchange_delete(f"bench-{tag}-dlx")
+    carried = count_and_delete([f"bench-{tag}-out", f"bench-{tag}-in", f"bench-{tag}-dead"], f"bench-{tag}-dlx")
     return {"amqp_jobs": float(len(ids)), "amqp_in_per_s": len(ids) / in_s, "worker_alone_jobs_per_s": len(ids) / worker_s,
             "amqp_out_per_s": carried / out_s, "amqp_out_carried": float(carried)}
 

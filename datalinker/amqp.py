@@ -77,6 +77,7 @@ class Bridge:
         self.stop = stop
         self.metrics = metrics or BridgeMetrics()
         self.last_purge = 0.0
+        self.connected = False
 
     def run(self) -> None:
         """Connect, carry messages until stopped (or idle), reconnect with backoff after a broken connection."""
@@ -87,12 +88,12 @@ class Bridge:
                     amqp = pika.BlockingConnection(pika.URLParameters(self.settings.amqp_url))
                     try:
                         channel = self.open_channel(amqp)
-                        self.metrics.up.set(1)
+                        self.set_connected(True)
                         backoff = 0.5
                         if self.carry(db, channel):
                             return
                     finally:
-                        self.metrics.up.set(0)
+                        self.set_connected(False)
                         if amqp.is_open:
                             amqp.close()
             except (pika.exceptions.AMQPError, psycopg.OperationalError, OSError) as exc:
@@ -100,6 +101,13 @@ class Bridge:
                 log.warning("connection lost (%s: %s); reconnecting in %.1fs", type(exc).__name__, exc, backoff)
                 self.stop.wait(backoff)
                 backoff = min(backoff * 2, self.settings.max_backoff_seconds)
+
+    def set_connected(self, connected: bool) -> None:
+        self.connected = connected
+        self.metrics.up.set(int(connected))
+
+    def health(self) -> tuple[bool, str]:
+        return self.connected, "connected to RabbitMQ and PostgreSQL" if self.connected else "not connected"
 
     def open_channel(self, amqp: pika.BlockingConnection) -> Any:
         s = self.settings
@@ -193,8 +201,7 @@ def run_from_args(args: argparse.Namespace) -> int:
         signal.signal(sig, lambda *_: stop.set())
     bridge = Bridge(settings, stop)
     if settings.metrics_port is not None:
-        serve(settings.metrics_port, settings.metrics_addr, bridge.metrics.registry,
-              lambda: (bool(bridge.metrics.up._value.get()), "connected" if bridge.metrics.up._value.get() else "not connected"))
+        serve(settings.metrics_port, settings.metrics_addr, bridge.metrics.registry, bridge.health)
     log.info("bridge: AMQP %s ⇄ pgmq (in %s, out %s)", pika.URLParameters(settings.amqp_url).host, settings.in_queue,
              settings.out_queue)
     bridge.run()

@@ -45,7 +45,7 @@ BEGIN
         SELECT array_agg(datalinker.epoch_us((e.p ->> 'at')::timestamptz)::numeric ORDER BY e.i),
                array_agg((e.p ->> 'offset_ms')::numeric * 1000 ORDER BY e.i),
                bool_and(coalesce(jsonb_typeof(e.p -> 'offset_ms') = 'number' AND abs((e.p ->> 'offset_ms')::numeric) <= 1e15
-                        AND (e.p ->> 'at') ~ '^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|z|[+-]\d{2}(:?\d{2})?)$', false))
+                        AND datalinker.is_iso_time_with_zone(e.p ->> 'at'), false))
           INTO v_at, v_off, v_ok FROM jsonb_array_elements(v_points) WITH ORDINALITY AS e(p, i);
     EXCEPTION WHEN data_exception OR invalid_parameter_value OR wrong_object_type THEN
         v_ok := false;

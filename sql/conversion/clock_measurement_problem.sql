@@ -5,14 +5,13 @@ LANGUAGE plpgsql STABLE
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    c_iso     constant text := '^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|z|[+-]\d{2}(:?\d{2})?)$';
     v_problem text;
 BEGIN
     SELECT CASE
                WHEN jsonb_typeof(e.p) <> 'object' THEN format('measurement %s is not an object: %s', e.i, e.p)
                WHEN jsonb_typeof(e.p -> 'at') IS DISTINCT FROM 'string'
                    THEN format('measurement %s: "at" must be an ISO timestamp with a time zone, got %s', e.i, coalesce((e.p -> 'at')::text, 'nothing'))
-               WHEN (e.p ->> 'at') !~ c_iso
+               WHEN NOT datalinker.is_iso_time_with_zone(e.p ->> 'at')
                    THEN format('measurement %s: "at" %s has no time zone or is not an ISO timestamp', e.i, e.p -> 'at')
                WHEN jsonb_typeof(e.p -> 'offset_ms') IS DISTINCT FROM 'number'
                    THEN format('measurement %s: "offset_ms" must be a JSON number, got %s', e.i, coalesce((e.p -> 'offset_ms')::text, 'nothing'))
@@ -21,7 +20,7 @@ BEGIN
            END
       INTO v_problem
       FROM jsonb_array_elements(p_points) WITH ORDINALITY AS e(p, i)
-     WHERE jsonb_typeof(e.p) <> 'object' OR jsonb_typeof(e.p -> 'at') IS DISTINCT FROM 'string' OR (e.p ->> 'at') !~ c_iso
+     WHERE jsonb_typeof(e.p) <> 'object' OR jsonb_typeof(e.p -> 'at') IS DISTINCT FROM 'string' OR NOT datalinker.is_iso_time_with_zone(e.p ->> 'at')
         OR jsonb_typeof(e.p -> 'offset_ms') IS DISTINCT FROM 'number' OR abs((e.p ->> 'offset_ms')::numeric) > 1e15
      ORDER BY e.i
      LIMIT 1;
