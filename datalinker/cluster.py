@@ -33,6 +33,7 @@ from datalinker.migrate import migrate, yoyo_uri
 log = logging.getLogger(__name__)
 PROXY_MIGRATIONS = sqlsource.MIGRATIONS_DIR / "proxy"
 PROXY_SQL = sqlsource.SQL_DIR / "proxy"
+PARTITION_OF = sqlsource.SQL_DIR / "ingest" / "partition_of.sql"  # one partition rule, on the shards and the proxy
 
 
 @dataclass(frozen=True)
@@ -97,7 +98,7 @@ COMMENT = sql.SQL("COMMENT ON FUNCTION {} IS {}")
 def apply_proxy_sql(conn: psycopg.Connection[Any]) -> None:
     """Re-create the proxy's functions from sql/proxy (grants last), each commented with its file's header line;
     drop proxy functions that no file defines."""
-    files = sorted(PROXY_SQL.glob("*.sql"), key=lambda p: (p.name == "grants.sql", p.name))
+    files = [PARTITION_OF] + sorted(PROXY_SQL.glob("*.sql"), key=lambda p: (p.name == "grants.sql", p.name))
     with conn.cursor() as cur:
         cur.execute("SET LOCAL check_function_bodies = off")
         for path in files[:-1]:
@@ -147,7 +148,7 @@ def double_partitions(conn: psycopg.Connection[Any]) -> int:
 def shard_of_user(conn: psycopg.Connection[Any], user_id: str) -> str:
     """The connect string of the shard that holds a user (read from the proxy's partition map)."""
     row = conn.execute("SELECT p.connstr FROM datalinker_proxy.partitions p"
-                       " WHERE p.partition = hashtext(%s) & ((SELECT count(*) FROM datalinker_proxy.partitions) - 1)",
+                       " WHERE p.partition = datalinker.partition_of(%s, (SELECT count(*) FROM datalinker_proxy.partitions)::integer - 1)",
                        [user_id]).fetchone()
     assert row is not None
     return str(row[0])
@@ -155,20 +156,20 @@ def shard_of_user(conn: psycopg.Connection[Any], user_id: str) -> str:
 
 # The rows of one partition's users, in an order that satisfies the foreign keys when copied.
 PARTITION_TABLES = tuple(sql.Identifier("public", t) for t in ("sessions", "raw_data_objects", "images", "audio_clips"))
-IN_PARTITION = sql.SQL("hashtext(user_id) & %(mask)s = %(partition)s")
+IN_PARTITION = sql.SQL("datalinker.partition_of(user_id, %(mask)s) = %(partition)s")
 LOCK_ROWS = sql.SQL("SELECT 1 FROM {table} WHERE {cond} FOR UPDATE")
 DELETE_ROWS = sql.SQL("DELETE FROM {table} WHERE {cond}")
-COPY_OUT = sql.SQL("COPY (SELECT * FROM {table} WHERE hashtext(user_id) & {mask} = {partition}) TO STDOUT")
+COPY_OUT = sql.SQL("COPY (SELECT * FROM {table} WHERE datalinker.partition_of(user_id, {mask}) = {partition}) TO STDOUT")
 COPY_IN = sql.SQL("COPY {table} FROM STDIN")
 PARTITION_JOBS = sql.SQL("SELECT q.msg_id, q.message FROM pgmq.q_data_linker_queue q JOIN public.sessions s"
                          " ON s.session_id = q.message ->> 'session_id'"
-                         " WHERE hashtext(s.user_id) & %(mask)s = %(partition)s FOR UPDATE OF q")
-PARTITION_CHUNKS = "SELECT count(*) FROM public.raw_data_objects WHERE hashtext(user_id) & %(mask)s = %(partition)s"
+                         " WHERE datalinker.partition_of(s.user_id, %(mask)s) = %(partition)s FOR UPDATE OF q")
+PARTITION_CHUNKS = "SELECT count(*) FROM public.raw_data_objects WHERE datalinker.partition_of(user_id, %(mask)s) = %(partition)s"
 PARTITION_EXPERIMENTS = ("SELECT DISTINCT e.experiment_id, e.name, e.description FROM public.experiments e"
                          " JOIN public.sessions s USING (experiment_id)"
-                         " WHERE hashtext(s.user_id) & %(mask)s = %(partition)s")
+                         " WHERE datalinker.partition_of(s.user_id, %(mask)s) = %(partition)s")
 DROP_JOB = "DELETE FROM pgmq.q_data_linker_queue WHERE msg_id = %s"
-DROP_REQUESTS = "DELETE FROM datalinker.placement_requests WHERE hashtext(user_id) & %(mask)s = %(partition)s"
+DROP_REQUESTS = "DELETE FROM datalinker.placement_requests WHERE datalinker.partition_of(user_id, %(mask)s) = %(partition)s"
 
 
 def move_partition(cluster: Cluster, partition: int, to_shard: int) -> int:

@@ -6,7 +6,7 @@ SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     v_hash integer := hashtext(p_user_id);
-    v_partition integer := v_hash & ((SELECT count(*) FROM datalinker_proxy.partitions)::integer - 1);
+    v_partition integer := datalinker.partition_of(p_user_id, (SELECT count(*) FROM datalinker_proxy.partitions)::integer - 1);
 BEGIN
     -- A move takes this lock exclusively before it freezes the partition: calls already routed finish first.
     PERFORM pg_advisory_xact_lock_shared(hashtext('datalinker.partition'), v_partition);
