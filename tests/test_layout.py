@@ -49,3 +49,13 @@ def test_bench_is_split_by_concern_into_small_modules() -> None:
     sizes = {p.name: len(p.read_text().splitlines()) for p in sorted((ROOT / "bench").glob("*.py"))}
     assert {name: n for name, n in sizes.items() if n > 220} == {}
     assert {"workload.py", "measure.py", "pipeline.py", "report.py"} <= set(sizes)
+
+
+def test_every_link_result_is_the_one_composite_type() -> None:
+    """link_session, relink_session, amend_session, run_link and the proxy's return datalinker.link_result."""
+    spelled_out = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "sql").rglob("*.sql")
+                         if re.search(r"RETURNS TABLE \(session_id text, link_status text", p.read_text()))
+    assert spelled_out == []
+    users = sorted(p.stem for p in (ROOT / "sql").rglob("*.sql") if "RETURNS SETOF datalinker.link_result" in p.read_text())
+    assert users == ["amend_session", "amend_session", "link_session", "link_session", "relink_session",
+                     "relink_session", "run_link"]

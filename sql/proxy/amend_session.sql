@@ -1,8 +1,7 @@
 -- datalinker.amend_session: on the proxy, amend_session on the session's shard.
 CREATE OR REPLACE FUNCTION datalinker.amend_session(p_session_id text, p_end_time timestamptz DEFAULT NULL,
                                                     p_clock_offset_info jsonb DEFAULT NULL)
-RETURNS TABLE (session_id text, link_status text, objects_converted integer,
-               objects_linked integer, media_linked integer, objects_ambiguous integer)
+RETURNS SETOF datalinker.link_result
 LANGUAGE plproxy
 AS $$
     CLUSTER 'datalinker';

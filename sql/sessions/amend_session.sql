@@ -1,8 +1,7 @@
 -- datalinker.amend_session: an operator's correction of an ended session — a new end_time and/or clock_offset_info (each checked like end_session's), then relink_session, all in one transaction.
 CREATE OR REPLACE FUNCTION datalinker.amend_session(p_session_id text, p_end_time timestamptz DEFAULT NULL,
                                                     p_clock_offset_info jsonb DEFAULT NULL)
-RETURNS TABLE (session_id text, link_status text, objects_converted integer,
-               objects_linked integer, media_linked integer, objects_ambiguous integer)
+RETURNS SETOF datalinker.link_result
 LANGUAGE plpgsql
 SECURITY DEFINER
 SET jit = off

@@ -1,7 +1,6 @@
 -- datalinker.relink_session: a correction — undoes what the linker wrote for the session (never a new device's rows) and places and links again, in the caller's transaction.
 CREATE OR REPLACE FUNCTION datalinker.relink_session(p_session_id text)
-RETURNS TABLE (session_id text, link_status text, objects_converted integer,
-               objects_linked integer, media_linked integer, objects_ambiguous integer)
+RETURNS SETOF datalinker.link_result
 LANGUAGE sql
 SECURITY DEFINER
 SET jit = off

@@ -1,7 +1,6 @@
 -- datalinker.run_link: the job for one ended session (link_session, relink_session) — processing → [undo what the linker wrote for it] → place the user's device-time chunks, link overlapping UTC chunks, media → completed; on a data error its own work is undone and the session is failed with the reason.
 CREATE OR REPLACE FUNCTION datalinker.run_link(p_session_id text, p_undo_first boolean)
-RETURNS TABLE (session_id text, link_status text, objects_converted integer,
-               objects_linked integer, media_linked integer, objects_ambiguous integer)
+RETURNS SETOF datalinker.link_result
 LANGUAGE plpgsql
 -- Milliseconds of work per call: JIT compilation (up to ~1 s when estimates run high) never pays off.
 SET jit = off
@@ -69,4 +68,4 @@ END;
 $$;
 
 COMMENT ON FUNCTION datalinker.run_link(text, boolean) IS
-    'run_link(p_session_id text, p_undo_first bool) -> TABLE(session_id, link_status, objects_converted, objects_linked, media_linked, objects_ambiguous): the body of link_session (p_undo_first false) and relink_session (true). Call those.';
+    'run_link(p_session_id text, p_undo_first bool) -> SETOF link_result(session_id, link_status, objects_converted, objects_linked, media_linked, objects_ambiguous): the body of link_session (p_undo_first false) and relink_session (true). Call those.';
