@@ -87,5 +87,5 @@ FROM datalinker.user_timeline(p_user_id => %(user_id)s, p_from => %(from)s, p_to
 ACCEPT_AMQP_JOB = "SELECT outcome, msg_id, reason FROM datalinker.accept_amqp_job(p_message_id => %(message_id)s, p_body => %(body)s)"
 CLAIM_EVENTS = "SELECT msg_id, read_ct, enqueued_at, message FROM datalinker.claim_events(p_vt => %(vt)s, p_qty => %(qty)s)"
 ACK_EVENT = "SELECT datalinker.ack_event(p_msg_id => %(msg_id)s)"
-EVENTS_WAITING = "SELECT count(*) FROM pgmq.q_event_correction_queue"
+EVENTS_WAITING = "SELECT datalinker.events_waiting()"
 PURGE_AMQP_INBOX = "SELECT datalinker.purge_amqp_inbox(p_older_than => %(older_than)s::interval)"

@@ -50,6 +50,7 @@ class Chunk:
 @dataclass
 class Stream:
     name: str  # file/stream, the user id and the session id
+    data_type: str  # the stream's LSL type, lower case (ecg, eeg, markers)
     start: datetime
     end: datetime
     measurements: list[dict[str, Any]]
@@ -77,7 +78,7 @@ def map_stream(file: str, raw: dict[str, Any], synced: dict[str, Any]) -> Stream
          "offset_ms": float((Decimal(counter_base - E_US) / 1000 - Decimal(repr(float(v))) * 1000).quantize(Decimal("1e-6")))}
         for ct, v in zip(raw["clock_times"], raw["clock_values"])]
     first_sync, last_sync = min(sync[i] for i in good), max(sync[i] for i in good)
-    stream = Stream(name, utc(first_sync - 1), utc(last_sync + 1), measurements)
+    stream = Stream(name, str(raw["info"]["type"][0]).lower(), utc(first_sync - 1), utc(last_sync + 1), measurements)
     groups: list[list[int]] = []
     for i in order:
         if not groups or ts[i] - ts[groups[-1][0]] >= GROUP_S:

@@ -39,8 +39,7 @@ spans AS (
 ),
 judged AS (
     SELECT s.*, 3 * greatest(CASE WHEN s.n >= 10 THEN s.scale WHEN s.n > 2 THEN greatest(s.scale, sqrt(s.ss / (s.n - 2))) ELSE sqrt(coalesce(s.pooled_var, 0)) END, 0)
-                * sqrt(1.0 / greatest(s.n, 1) + greatest((w.lo - s.mat) ^ 2, (w.hi - s.mat) ^ 2) / coalesce(nullif(s.sxx, 0), 1e300)) AS unc,
-           w.lo
+                * sqrt(1.0 / greatest(s.n, 1) + greatest((w.lo - s.mat) ^ 2, (w.hi - s.mat) ^ 2) / coalesce(nullif(s.sxx, 0), 1e300)) AS unc
     FROM spans s
     CROSS JOIN LATERAL (SELECT greatest(coalesce(datalinker.epoch_us(p_data_from), s.first_a), coalesce(s.from_us, -1e18)) AS lo,
                                least(coalesce(datalinker.epoch_us(p_data_to), s.last_a), coalesce(s.to_us, 1e18)) AS hi) d

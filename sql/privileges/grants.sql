@@ -62,5 +62,6 @@ TO datalinker_worker;
 -- The AMQP bridge (datalinker amqp-bridge): jobs in from RabbitMQ (deduplicated), announcements out, nothing else.
 GRANT USAGE ON SCHEMA datalinker TO datalinker_bridge;
 GRANT EXECUTE ON FUNCTION datalinker.accept_amqp_job(text, text), datalinker.claim_events(integer, integer),
-    datalinker.ack_event(bigint), datalinker.purge_amqp_inbox(interval), datalinker.status_report()
+    datalinker.ack_event(bigint), datalinker.purge_amqp_inbox(interval), datalinker.events_waiting(),
+    datalinker.status_report()
 TO datalinker_bridge;

@@ -147,3 +147,31 @@ def test_the_demo_shows_the_amqp_round_trip_end_to_end(db_env: dict[str, str], n
     assert result.returncode == 0, result.stdout + result.stderr
     assert "4 announcements read back" in result.stdout and "(4 sessions, each once: True)" in result.stdout
     assert "4/4 sessions completed" in result.stdout
+
+
+def test_the_bridge_runs_as_a_login_role_with_only_bridge_rights(db_env: dict[str, str], conn: psycopg.Connection,
+                                                                  names: Names) -> None:
+    import uuid
+
+    from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+    ids = ended_sessions(conn, 3)
+    login = f"dl_bridge_{uuid.uuid4().hex[:8]}"
+    conn.execute(f"CREATE ROLE {login} LOGIN IN ROLE datalinker_bridge")
+    try:
+        as_bridge = make_conninfo(**{**conninfo_to_dict(db_env["DATABASE_URL"]), "user": login})
+        with psycopg.connect(as_bridge, autocommit=True) as bridge_conn:
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                bridge_conn.execute("SELECT pgmq.send('data_linker_queue', '{\"session_id\": \"x\"}')")
+        publish(names.in_queue, jobs(ids) + [("bad", b"{}")])
+        with bridge({**db_env, "DATABASE_URL": as_bridge}, names, "--exit-when-idle") as proc:
+            assert proc.wait(timeout=60) == 0, proc.stdout.read() if proc.stdout else ""
+        assert sorted(r[0] for r in conn.execute("SELECT message ->> 'session_id' FROM pgmq.q_data_linker_queue")) == ids
+        assert [r.message_id for r in take_all(names.dead_letter_queue)] == ["bad"]
+        conn.execute("SELECT pgmq.send('event_correction_queue', '{\"session_id\": \"s0000\"}')")
+        with bridge({**db_env, "DATABASE_URL": as_bridge}, names, "--exit-when-idle") as proc:
+            assert proc.wait(timeout=60) == 0, proc.stdout.read() if proc.stdout else ""
+        assert [r.session_id for r in take_all(names.out_queue)] == ["s0000"]
+        assert conn.execute("SELECT datalinker.events_waiting()").fetchone() == (0,)
+    finally:
+        conn.execute(f"DROP ROLE {login}")

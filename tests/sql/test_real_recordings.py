@@ -27,8 +27,7 @@ def replay(conn: psycopg.Connection, stream: Stream) -> None:
     add_session(conn, stream.name, stream.name, stream.start, None,
                 clock_offset_info={"measurements": stream.measurements})
     builders.insert_chunks(conn, [builders.tick_chunk(c.object_id, stream.name, c.start_tick, c.end_tick, c.received_at,
-                                                      "marker" if "arker" in stream.name or "Keep" in stream.name else "ecg")
-                                  for c in stream.chunks])
+                                                      stream.data_type) for c in stream.chunks])
     conn.execute("UPDATE public.sessions SET end_time = %s WHERE session_id = %s", [stream.end, stream.name])
     link(conn, stream.name)
 
