@@ -154,6 +154,19 @@ def cmd_timeline(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_docs(args: argparse.Namespace) -> int:
+    """docs/sql-api.md and the tunables tables from a freshly migrated throwaway database's catalogue."""
+    from datalinker import apidoc, dbadmin
+
+    with dbadmin.server() as admin, dbadmin.throwaway_database(admin, prefix="datalinker_docs") as conninfo:
+        migrate(conninfo)
+        with psycopg.connect(conninfo, row_factory=dict_row) as conn:
+            changed = apidoc.stale(conn, args.root) if args.check else apidoc.write(conn, args.root)
+    for path in changed:
+        print(f"{'differs from the catalogue' if args.check else 'wrote'}: {path}")
+    return EXIT_JOB_FAILED if args.check and changed else EXIT_OK
+
+
 def cmd_worker(args: argparse.Namespace) -> int:
     """Become the worker (`python -m worker`): the dependency runs one way, worker.py → this package."""
     verbose = ["--log-level", "debug"] if args.verbose else []
@@ -267,6 +280,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--to", dest="time_to", type=aware("--to"), default=None, help="ISO 8601 with time zone")
     p.add_argument("-o", "--output", type=Path, default=Path("timeline.png"), help="PNG file (default timeline.png)")
     p.set_defaults(func=cmd_timeline)
+    p = sub.add_parser("docs", help="write docs/sql-api.md and the tunables tables from the database's catalogue")
+    p.add_argument("--check", action="store_true", help="only compare; exit 1 when a file differs")
+    p.add_argument("--root", type=Path, default=Path.cwd(), help="the checkout (default: the current directory)")
+    p.set_defaults(func=cmd_docs)
     p = sub.add_parser("worker", add_help=False,
                        help="run the worker daemon, worker.py (SIGTERM/SIGINT: finish the job, exit 0);"
                             " `datalinker worker --help` lists its options")

@@ -26,9 +26,21 @@ def resource_dir(name: str) -> Path:
 
 SQL_DIR = resource_dir("sql")
 MIGRATIONS_DIR = resource_dir("migrations")
-# Applied in this order, files by name inside each folder; privileges last (after stale functions are gone).
-SQL_FOLDERS = ("conversion", "settings", "linking", "placement", "media", "sessions", "ingest", "queue", "readers",
-               "privileges")
+# The folders of sql/, applied in this order (files by name inside each), with what each holds and the section
+# of DESIGN.md it implements; docs/sql-api.md is laid out by it. privileges last (after stale functions are gone).
+SQL_FOLDER_TITLES = {
+    "conversion": "Conversion: device ticks to UTC and the session's clock (DESIGN §2)",
+    "settings": "Settings: the linker's tunables (DESIGN §2, §3)",
+    "linking": "Linking: the UTC chunks a session owns (DESIGN §3)",
+    "placement": "Placement: late, offline and buffered device-time chunks (DESIGN §2, §3, §3a)",
+    "media": "Media: images and audio clips (DESIGN §1, §3)",
+    "sessions": "Sessions: ending, linking and correcting a session (DESIGN §4, §6)",
+    "ingest": "Ingest: the API uploads and sessions come in by (DESIGN §1, §7)",
+    "queue": "Queue handling: jobs, announcements, the AMQP bridge (DESIGN §5)",
+    "readers": "Readers: status, doctor and reports (DESIGN §4, §6)",
+    "privileges": "Privileges (DESIGN §7)",
+}
+SQL_FOLDERS = tuple(SQL_FOLDER_TITLES)
 GRANTS_FOLDER = "privileges"
 
 _FUNCTION_NAME = re.compile(r"CREATE OR REPLACE FUNCTION (datalinker\.\w+)\s*\(")

@@ -98,5 +98,6 @@ BEGIN
 END;
 $$;
 
-COMMENT ON FUNCTION datalinker.clock_fit(jsonb, timestamptz, timestamptz) IS
-    'clock_fit(p_clock_offset_info jsonb, p_data_from timestamptz DEFAULT NULL, p_data_to timestamptz DEFAULT NULL) -> SETOF clock_piece(piece, from_us, to_us, first_at_us, last_at_us, mean_offset_us, mean_at_us, slope, points, rejected, scale_us, uncertainty_us, problem): every clock piece with its robust line, the measurements it used and rejected, their robust scatter and the line''s uncertainty (3 standard errors) at the data between p_data_from and p_data_to (default: the piece''s own measurements), and why it is unusable (problem; NULL: usable). Never raises for bad data. Example: SELECT piece, points, rejected, uncertainty_us, problem FROM datalinker.clock_fit(''{"offset_ms_avg": 1.5}'');';
+COMMENT ON FUNCTION datalinker.clock_fit(jsonb, timestamptz, timestamptz) IS $doc$Every clock piece with its robust line, the measurements it used and rejected, their robust scatter and the line's uncertainty (3 standard errors) at the data between p_data_from and p_data_to (default: the piece's own measurements), and why it is unusable (problem; NULL: usable). Never raises for bad data.
+
+Example: `SELECT piece, points, rejected, uncertainty_us, problem FROM datalinker.clock_fit('{"offset_ms_avg": 1.5}');`$doc$;

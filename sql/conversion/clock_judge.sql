@@ -66,5 +66,4 @@ FROM judged j
 ORDER BY j.p
 $$;
 
-COMMENT ON FUNCTION datalinker.clock_judge(numeric[], numeric[], integer[], boolean[], datalinker.clock_line[], timestamptz, timestamptz) IS
-    'clock_judge(p_at_us, p_offset_us, p_piece, p_keep, p_lines, p_data_from, p_data_to) -> the rows of clock_fit for fitted pieces (see clock_fit): span, line, points used/rejected, scatter, uncertainty at the data, problem. Internal to clock_fit.';
+COMMENT ON FUNCTION datalinker.clock_judge(numeric[], numeric[], integer[], boolean[], datalinker.clock_line[], timestamptz, timestamptz) IS $doc$Span, line, points used/rejected, scatter, uncertainty at the data, problem. Internal to clock_fit.$doc$;

@@ -70,5 +70,6 @@ BEGIN
 END;
 $$;
 
-COMMENT ON FUNCTION datalinker.clock_line(numeric[], numeric[], datalinker.clock_line) IS
-    'clock_line(p_at_us numeric[], p_offset_us numeric[], p_start clock_line DEFAULT NULL: a warm start) -> datalinker.clock_line(mean_at_us, mean_offset_us, slope, scale_us, points): Huber-robust line offset = mean_offset_us + slope·(t − mean_at_us) through the points (µs); scale_us = 1.4826·MAD of its residuals. NULL for no points. Example: SELECT (datalinker.clock_line(ARRAY[0, 1e6, 2e6], ARRAY[5, 6, 7])).slope;';
+COMMENT ON FUNCTION datalinker.clock_line(numeric[], numeric[], datalinker.clock_line) IS $doc$Huber-robust line offset = mean_offset_us + slope·(t − mean_at_us) through the points (µs); scale_us = 1.4826·MAD of its residuals. NULL for no points.
+
+Example: `SELECT (datalinker.clock_line(ARRAY[0, 1e6, 2e6], ARRAY[5, 6, 7])).slope;`$doc$;

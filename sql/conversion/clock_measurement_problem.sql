@@ -28,5 +28,6 @@ BEGIN
 END;
 $$;
 
-COMMENT ON FUNCTION datalinker.clock_measurement_problem(jsonb) IS
-    'clock_measurement_problem(p_points jsonb) -> text: the first malformed sync measurement, named with its 1-based index and value, or NULL. Example: SELECT datalinker.clock_measurement_problem(''[{"at": "2026-03-02T09:00:00", "offset_ms": 1}]'');';
+COMMENT ON FUNCTION datalinker.clock_measurement_problem(jsonb) IS $doc$The first malformed sync measurement, named with its 1-based index and value, or NULL.
+
+Example: `SELECT datalinker.clock_measurement_problem('[{"at": "2026-03-02T09:00:00", "offset_ms": 1}]');`$doc$;

@@ -9,5 +9,6 @@ AS $$
            END
 $$;
 
-COMMENT ON FUNCTION datalinker.clock_offset_us(jsonb) IS
-    'clock_offset_us(p_clock_offset_info jsonb) -> bigint: round(offset_ms_avg * 1000) in exact numeric (ties away from zero); NULL when the key is missing, not a JSON number, or beyond ±1e15 ms (clock_pieces names it).';
+COMMENT ON FUNCTION datalinker.clock_offset_us(jsonb) IS $doc$Round(offset_ms_avg * 1000) in exact numeric (ties away from zero); NULL when the key is missing, not a JSON number, or beyond ±1e15 ms (clock_pieces names it).
+
+Example: `SELECT datalinker.clock_offset_us('{"offset_ms_avg": -1712345678901.25}');` gives -1712345678901250.$doc$;

@@ -32,5 +32,6 @@ FROM (SELECT p.i, 1 + coalesce(sum(coalesce(b.brk, false)::integer)
         FROM pts p LEFT JOIN breaks b ON b.i = p.i) x
 $$;
 
-COMMENT ON FUNCTION datalinker.clock_split(numeric[], numeric[]) IS
-    'clock_split(p_at_us numeric[], p_offset_us numeric[]) -> integer[]: the clock piece of each measurement, split at counter resets (detrended jumps beyond max(10 robust SDs, clock_reset_min_us)). Example: SELECT datalinker.clock_split(ARRAY[0, 6e7, 12e7, 18e7], ARRAY[1, 2, 9e9, 9e9]);';
+COMMENT ON FUNCTION datalinker.clock_split(numeric[], numeric[]) IS $doc$The clock piece of each measurement, split at counter resets (detrended jumps beyond max(10 robust SDs, clock_reset_min_us)).
+
+Example: `SELECT datalinker.clock_split(ARRAY[0, 6e7, 12e7, 18e7], ARRAY[1, 2, 9e9, 9e9]);`$doc$;

@@ -36,5 +36,6 @@ BEGIN
 END;
 $$;
 
-COMMENT ON FUNCTION datalinker.device_to_utc(bigint, timestamptz, double precision, timestamptz) IS
-    'device_to_utc(p_device_us bigint, p_session_start timestamptz, p_offset_ms_avg float8, p_received_at timestamptz) -> timestamptz: DESIGN §2 for one tick; p_received_at NULL means no wrap choice (n = 0). Errors: 22003 tick outside [0, 2^32), 22023 offset NaN/Infinity. Example: SELECT datalinker.device_to_utc(123456, ''2026-01-01 10:00+00'', -1.7e12, ''2026-01-01 10:05+00'');';
+COMMENT ON FUNCTION datalinker.device_to_utc(bigint, timestamptz, double precision, timestamptz) IS $doc$DESIGN §2 for one tick: `p_received_at` NULL means no wrap choice (n = 0); the double is read with all its digits (`x::text::numeric`). Raises `22003` for a tick outside [0, 2^32), `22023` for an offset NaN or ±Infinity.
+
+Example: `SELECT datalinker.device_to_utc(1738693118, '2026-03-02 09:00+00', -1712345678901.25, '2026-03-02 09:10:03+00');` gives `2026-03-02 09:10:00+00`.$doc$;

@@ -26,5 +26,4 @@ AS $$
     END
 $$;
 
-COMMENT ON FUNCTION datalinker.device_to_utc_model_us(bigint, bigint, bigint, bigint, bigint, numeric, numeric, numeric) IS
-    'device_to_utc_model_us(p_device_us, p_anchor_device_us, p_session_start_us, p_received_us, p_skew_us, p_mean_offset_us, p_mean_at_us, p_slope) -> bigint: DESIGN §2 with a drifting clock (see clock_pieces); exact up to the rounding of the final µs.';
+COMMENT ON FUNCTION datalinker.device_to_utc_model_us(bigint, bigint, bigint, bigint, bigint, numeric, numeric, numeric) IS $doc$DESIGN §2 with a drifting clock (see clock_pieces); exact up to the rounding of the final µs.$doc$;

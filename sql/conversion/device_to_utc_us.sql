@@ -20,5 +20,6 @@ AS $$
     END
 $$;
 
-COMMENT ON FUNCTION datalinker.device_to_utc_us(bigint, bigint, bigint, bigint, bigint) IS
-    'device_to_utc_us(p_device_us, p_session_start_us, p_offset_us, p_received_us, p_skew_us) -> bigint: the exact integer form of DESIGN §2 (all arguments µs; p_received_us NULL = n 0).';
+COMMENT ON FUNCTION datalinker.device_to_utc_us(bigint, bigint, bigint, bigint, bigint) IS $doc$The exact integer form of DESIGN §2 (all arguments µs; p_received_us NULL = n 0).
+
+Example: `SELECT datalinker.device_to_utc_us(1738693118, datalinker.epoch_us('2026-03-02 09:00+00'), -1712345678901250, datalinker.epoch_us('2026-03-02 09:10:03+00'), datalinker.skew_us());`$doc$;

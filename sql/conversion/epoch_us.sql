@@ -6,5 +6,6 @@ AS $$
     SELECT (extract(epoch FROM p_ts) * 1000000)::bigint
 $$;
 
-COMMENT ON FUNCTION datalinker.epoch_us(timestamptz) IS
-    'epoch_us(p_ts timestamptz) -> bigint: exact microseconds since 1970-01-01 UTC (extract(epoch) is numeric, no float rounding).';
+COMMENT ON FUNCTION datalinker.epoch_us(timestamptz) IS $doc$Exact microseconds since 1970-01-01 UTC (extract(epoch) is numeric, no float rounding).
+
+Example: `SELECT datalinker.epoch_us('1970-01-01 00:00:01.5+00');` gives 1500000.$doc$;

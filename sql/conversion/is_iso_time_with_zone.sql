@@ -6,5 +6,6 @@ AS $$
     SELECT p_text ~ '^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|z|[+-]\d{2}(:?\d{2})?)$'
 $$;
 
-COMMENT ON FUNCTION datalinker.is_iso_time_with_zone(text) IS
-    'is_iso_time_with_zone(p_text text) -> boolean: an ISO 8601 time with an explicit zone (sync measurements'' "at"). Example: SELECT datalinker.is_iso_time_with_zone(''2026-03-02T09:00:00Z'');';
+COMMENT ON FUNCTION datalinker.is_iso_time_with_zone(text) IS $doc$An ISO 8601 time with an explicit zone (sync measurements' "at").
+
+Example: `SELECT datalinker.is_iso_time_with_zone('2026-03-02T09:00:00Z');`$doc$;

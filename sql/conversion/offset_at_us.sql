@@ -7,5 +7,4 @@ AS $$
     SELECT round(p_mean_offset_us + p_slope * (p_at_us - p_mean_at_us))::bigint
 $$;
 
-COMMENT ON FUNCTION datalinker.offset_at_us(numeric, numeric, numeric, bigint) IS
-    'offset_at_us(p_mean_offset_us, p_mean_at_us, p_slope, p_at_us) -> bigint: offset of a clock_pieces line at a time, in µs.';
+COMMENT ON FUNCTION datalinker.offset_at_us(numeric, numeric, numeric, bigint) IS $doc$Offset of a clock_pieces line at a time, in µs.$doc$;

@@ -7,5 +7,6 @@ AS $$
     SELECT s.value FROM datalinker.settings s WHERE s.name = 'skew_us'
 $$;
 
-COMMENT ON FUNCTION datalinker.skew_us() IS
-    'skew_us() -> bigint: SKEW_US in microseconds from datalinker.settings (row skew_us, default 60000000 = 60 s, bounded by a CHECK). Only the owner changes it: UPDATE datalinker.settings SET value = 120000000 WHERE name = ''skew_us'';';
+COMMENT ON FUNCTION datalinker.skew_us() IS $doc$The setting `skew_us` (SKEW_US of DESIGN §2, in µs): how far a device may be ahead of the server's receipt clock.
+
+Example: `SELECT datalinker.skew_us();`$doc$;

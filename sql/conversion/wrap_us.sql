@@ -7,5 +7,6 @@ AS $$
     SELECT ((p_us % 4294967296) + 4294967296) % 4294967296
 $$;
 
-COMMENT ON FUNCTION datalinker.wrap_us(bigint) IS
-    'wrap_us(p_us bigint) -> bigint: p_us mod 2^32 normalised to [0, 2^32) (SQL''s % keeps the sign). Example: SELECT datalinker.wrap_us(-1) -> 4294967295.';
+COMMENT ON FUNCTION datalinker.wrap_us(bigint) IS $doc$`p_us` mod 2^32, normalised to [0, 2^32) (SQL's `%` keeps the sign).
+
+Example: `SELECT datalinker.wrap_us(-1);` gives 4294967295.$doc$;

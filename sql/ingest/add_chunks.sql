@@ -29,5 +29,6 @@ BEGIN
 END;
 $$;
 
-COMMENT ON FUNCTION datalinker.add_chunks(text[], text[], text[], timestamptz[], timestamptz[], bigint[], bigint[], text[], timestamptz[]) IS
-    'add_chunks(p_user_id text[], p_object_id text[], p_session_id text[], p_start_time timestamptz[], p_end_time timestamptz[], p_start_time_device bigint[], p_end_time_device bigint[], p_data_type text[], p_received_at timestamptz[]) -> integer: the Processor''s upload, one element per chunk (legacy devices: ticks, NULL times; new devices: UTC times and session_id). Re-sent object_ids are skipped. Granted to datalinker_ingest. A PL/Proxy proxy SPLITs the arrays by user.';
+COMMENT ON FUNCTION datalinker.add_chunks(text[], text[], text[], timestamptz[], timestamptz[], bigint[], bigint[], text[], timestamptz[]) IS $doc$The Processor's upload as parallel arrays, one element per chunk, in one statement (legacy devices: ticks and NULL times; new devices: UTC times and `session_id`). Re-sent `object_id`s are skipped; returns how many were new. A PL/Proxy proxy SPLITs the arrays by user.
+
+Example: `SELECT datalinker.add_chunks(ARRAY['u1'], ARRAY['raw/u1/1'], ARRAY[NULL], ARRAY[NULL::timestamptz], ARRAY[NULL::timestamptz], ARRAY[1738693118], ARRAY[1739693118], ARRAY['eeg'], ARRAY[now()]);`$doc$;

@@ -16,5 +16,6 @@ BEGIN
 END;
 $$;
 
-COMMENT ON FUNCTION datalinker.add_experiment(uuid, text, text) IS
-    'add_experiment(p_experiment_id uuid, p_name text, p_description text DEFAULT NULL) -> boolean: true when created, false when that id exists already. Granted to datalinker_session_manager.';
+COMMENT ON FUNCTION datalinker.add_experiment(uuid, text, text) IS $doc$Creates an experiment, idempotent by id: true when created, false when that id exists already. On a proxy it is created on every shard with the same id.
+
+Example: `SELECT datalinker.add_experiment('6f1c…'::uuid, 'sleep study');`$doc$;

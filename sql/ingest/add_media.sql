@@ -33,5 +33,6 @@ BEGIN
 END;
 $$;
 
-COMMENT ON FUNCTION datalinker.add_media(text, text[], text[], text[], timestamptz[], integer[]) IS
-    'add_media(p_kind text, p_user_id text[], p_object_id text[], p_session_id text[], p_captured_at timestamptz[], p_duration_ms int[]) -> integer: images (p_kind ''image'', duration ignored) or audio clips (''audio''). Granted to datalinker_ingest.';
+COMMENT ON FUNCTION datalinker.add_media(text, text[], text[], text[], timestamptz[], integer[]) IS $doc$Images (`p_kind` `'image'`, duration ignored) or audio clips (`'audio'`) as parallel arrays, one element per item; re-sent `object_id`s are skipped; returns how many were new. A PL/Proxy proxy SPLITs the arrays by user.
+
+Example: `SELECT datalinker.add_media('image', ARRAY['u1'], ARRAY['img/1'], ARRAY['s-1'], ARRAY[now()], ARRAY[NULL::int]);`$doc$;

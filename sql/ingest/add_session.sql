@@ -29,5 +29,6 @@ BEGIN
 END;
 $$;
 
-COMMENT ON FUNCTION datalinker.add_session(text, text, timestamptz, text, jsonb, uuid, text) IS
-    'add_session(p_session_id, p_user_id, p_start_time, p_session_type DEFAULT ''main'', p_clock_offset_info jsonb DEFAULT NULL, p_experiment_id uuid DEFAULT NULL, p_calibration_for text DEFAULT NULL) -> boolean: true when created; a repeated call for the same user is a no-op (false); DL009 (23505) when the id belongs to another user. Granted to datalinker_session_manager. Through a PL/Proxy proxy this is how sessions are created (the proxy notes the session''s user for end_session).';
+COMMENT ON FUNCTION datalinker.add_session(text, text, timestamptz, text, jsonb, uuid, text) IS $doc$Creates a started session; the same call again is a no-op (`false`); `23505` with message `DL009: …` when the id belongs to another user. On a proxy it also notes the session's user in the session directory.
+
+Example: `SELECT datalinker.add_session('s-1', 'u1', '2026-03-02 09:00+00', 'main', '{"offset_ms_avg": -1712345678901.25}');`$doc$;

@@ -6,5 +6,6 @@ AS $$
     SELECT pg_catalog.hashtext(p_user_id) & p_mask
 $$;
 
-COMMENT ON FUNCTION datalinker.partition_of(text, integer) IS
-    'partition_of(p_user_id text, p_mask integer) -> integer: hashtext(p_user_id) & p_mask, the partition of a user among p_mask + 1 partitions (applied on shards and on the proxy alike). Example: SELECT datalinker.partition_of(''user-001'', 7);';
+COMMENT ON FUNCTION datalinker.partition_of(text, integer) IS $doc$Hashtext(p_user_id) & p_mask, the partition of a user among p_mask + 1 partitions (applied on shards and on the proxy alike).
+
+Example: `SELECT datalinker.partition_of('user-001', 7);`$doc$;

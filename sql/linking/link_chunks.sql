@@ -16,5 +16,4 @@ AS $$
     SELECT count(*)::integer FROM updated
 $$;
 
-COMMENT ON FUNCTION datalinker.link_chunks(text) IS
-    'link_chunks(p_session_id text) -> int: links the session''s unlinked UTC chunks (see session_chunks). Part of link_session; call that instead unless you know why.';
+COMMENT ON FUNCTION datalinker.link_chunks(text) IS $doc$Links the session's unlinked UTC chunks (see session_chunks). Part of link_session; call that instead unless you know why.$doc$;

@@ -15,5 +15,4 @@ AS $$
       AND r.created_at < p_to + interval '4294967296 microseconds'
 $$;
 
-COMMENT ON FUNCTION datalinker.pending_device_chunks(text, timestamptz, timestamptz) IS
-    'pending_device_chunks(p_user_id, p_from, p_to) -> SETOF raw_data_objects: unlinked legacy (device-time) chunks of the user that could convert into [p_from, p_to), by receipt-time window.';
+COMMENT ON FUNCTION datalinker.pending_device_chunks(text, timestamptz, timestamptz) IS $doc$Unlinked legacy (device-time) chunks of the user that could convert into [p_from, p_to), by receipt-time window.$doc$;

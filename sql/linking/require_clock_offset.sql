@@ -39,5 +39,6 @@ BEGIN
 END;
 $$;
 
-COMMENT ON FUNCTION datalinker.require_clock_offset(text) IS
-    'require_clock_offset(p_session_id text): raises SQLSTATE DL003 if the session has no numeric clock_offset_info.offset_ms_avg while device-time chunks no other session of the user takes wait in its window.';
+COMMENT ON FUNCTION datalinker.require_clock_offset(text) IS $doc$Raises `DL006` for clock measurements `clock_pieces` refuses, and `DL003` when the session has no usable `clock_offset_info` (neither a numeric `offset_ms_avg` nor usable `measurements`) while device-time chunks that no other session of the user converts wait in its receipt window. Part of `link_session`.
+
+Example: `SELECT datalinker.require_clock_offset('s-1');`$doc$;

@@ -32,5 +32,4 @@ WHERE t.session_id = p_session_id AND t.end_time IS NOT NULL
 END;
 $$;
 
-COMMENT ON FUNCTION datalinker.session_chunks(text) IS
-    'session_chunks(p_session_id text) -> TABLE(object_id, start_time, end_time): unlinked UTC chunks that belong to the ended session by the owner rule. Read-only; zero rows for an unknown or running session.';
+COMMENT ON FUNCTION datalinker.session_chunks(text) IS $doc$Unlinked UTC chunks that belong to the ended session by the owner rule. Read-only; zero rows for an unknown or running session.$doc$;

@@ -9,5 +9,6 @@ SELECT coalesce(p_end, least(now(), p_start + datalinker.setting('max_session_us
                               WHERE n.user_id = p_user_id AND n.start_time > p_start)))
 $$;
 
-COMMENT ON FUNCTION datalinker.session_reach(text, timestamptz, timestamptz) IS
-    'session_reach(p_user_id text, p_start timestamptz, p_end timestamptz) -> timestamptz: where a session''s claim on chunks ends: p_end; while running, now(), at most max_session_us after p_start, never beyond the start of the user''s next session. Example: SELECT datalinker.session_reach(user_id, start_time, end_time) FROM public.sessions;';
+COMMENT ON FUNCTION datalinker.session_reach(text, timestamptz, timestamptz) IS $doc$Where a session's claim on chunks ends: p_end; while running, now(), at most max_session_us after p_start, never beyond the start of the user's next session.
+
+Example: `SELECT datalinker.session_reach(user_id, start_time, end_time) FROM public.sessions;`$doc$;

@@ -23,5 +23,4 @@ AS $$
     SELECT ((SELECT count(*) FROM images) + (SELECT count(*) FROM clips))::integer
 $$;
 
-COMMENT ON FUNCTION datalinker.link_media(text) IS
-    'link_media(p_session_id text) -> int: sets experiment_id of the session''s images and audio_clips where it is NULL (never overwrites); returns rows set. Part of link_session.';
+COMMENT ON FUNCTION datalinker.link_media(text) IS $doc$Sets experiment_id of the session's images and audio_clips where it is NULL (never overwrites); returns rows set. Part of link_session.$doc$;

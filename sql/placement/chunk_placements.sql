@@ -303,5 +303,6 @@ LEFT JOIN LATERAL (
 END;
 $$;
 
-COMMENT ON FUNCTION datalinker.chunk_placements(text) IS
-    'chunk_placements(p_user_id text) -> TABLE(object_id, data_type, received_at, status, session_id, start_time, end_time, candidate_sessions): for every unlinked device-time chunk of the user, where it belongs now. status: placed (session_id and exact UTC given; place_user links it), session_running (its session has not ended), waiting (no session can take it yet), ambiguous (several placements fit; candidate_sessions), no_clock (its session has no usable clock_offset_info), outside_sessions (its time is in no session). Read-only. Example: SELECT status, count(*) FROM datalinker.chunk_placements(''user-001'') GROUP BY 1;';
+COMMENT ON FUNCTION datalinker.chunk_placements(text) IS $doc$For every unlinked device-time chunk of the user, where it belongs now. status: placed (session_id and exact UTC given; place_user links it), session_running (its session has not ended), waiting (no session can take it yet), ambiguous (several placements fit; candidate_sessions), no_clock (its session has no usable clock_offset_info), outside_sessions (its time is in no session). Read-only.
+
+Example: `SELECT status, count(*) FROM datalinker.chunk_placements('user-001') GROUP BY 1;`$doc$;

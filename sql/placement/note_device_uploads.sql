@@ -25,8 +25,7 @@ BEGIN
 END;
 $$;
 
-COMMENT ON FUNCTION datalinker.note_device_uploads() IS
-    'note_device_uploads() trigger: AFTER INSERT FOR EACH STATEMENT on raw_data_objects. One placement request per user with new unlinked device-time rows (deduplicated; a COPY of 100,000 rows costs one grouped INSERT) and a NOTIFY datalinker_placement for the worker.';
+COMMENT ON FUNCTION datalinker.note_device_uploads() IS $doc$Trigger function of `raw_data_objects_note_device_uploads` (`AFTER INSERT … REFERENCING NEW TABLE … FOR EACH STATEMENT`): one `INSERT … ON CONFLICT DO NOTHING` of the distinct users with new unlinked device-time rows into `datalinker.placement_requests`, then `NOTIFY datalinker_placement`. Users with a running session (started less than `max_session_us` ago) are skipped: that session's end places everything of the user. A COPY of 100,000 rows costs one grouped insert.$doc$;
 
 CREATE OR REPLACE TRIGGER raw_data_objects_note_device_uploads
     AFTER INSERT ON public.raw_data_objects

@@ -51,5 +51,6 @@ BEGIN
 END;
 $$;
 
-COMMENT ON FUNCTION datalinker.place_next_user() IS
-    'place_next_user() -> TABLE(user_id, session_id, placed, ambiguous, error): one placement request handled in your transaction (late and offline data links itself). A completed session that got chunks is announced on event_correction_queue. On a data error the user''s placement is undone, the request keeps the error (placement_requests.last_error) and is retried a minute later, never blocking other users; transient errors propagate. Zero rows: nothing due. Example: SELECT * FROM datalinker.place_next_user();';
+COMMENT ON FUNCTION datalinker.place_next_user() IS $doc$One placement request handled in your transaction (late and offline data links itself). A completed session that got chunks is announced on event_correction_queue. On a data error the user's placement is undone, the request keeps the error (placement_requests.last_error) and is retried a minute later, never blocking other users; transient errors propagate. Zero rows: nothing due.
+
+Example: `SELECT * FROM datalinker.place_next_user();`$doc$;

@@ -55,5 +55,6 @@ BEGIN
 END;
 $$;
 
-COMMENT ON FUNCTION datalinker.place_user(text) IS
-    'place_user(p_user_id text) -> TABLE(session_id, placed, ambiguous): links the user''s pending device-time chunks that chunk_placements places (exact UTC, session_id, linked_by = placement), until a round places nothing. Takes a transaction advisory lock per user. Part of link_session and the worker''s placement step.';
+COMMENT ON FUNCTION datalinker.place_user(text) IS $doc$Links every chunk `chunk_placements` places (exact UTC, `session_id`, `linked_by = 'placement'`), repeating while a round places something (a placed segment can rule out another's candidate); deletes the user's placement request first. Takes `pg_advisory_xact_lock(hashtext('datalinker.place_user'), hashtext(user_id))`. Part of `link_session` and `place_next_user`.
+
+Example: `SELECT * FROM datalinker.place_user('u1');`$doc$;

@@ -1,5 +1,5 @@
 -- datalinker.grants: who may call what; re-applied after every migrate so new functions start locked down.
--- Functions that write run as their owner (SECURITY DEFINER, search_path pinned to ''); callers get
+-- Functions that write run as their owner (SECURITY DEFINER, search_path pinned to pg_catalog, pg_temp); callers get
 -- EXECUTE on those entry points only and no privileges on the tables or the pgmq queues.
 
 REVOKE ALL ON ALL FUNCTIONS IN SCHEMA datalinker FROM PUBLIC;
@@ -12,7 +12,7 @@ GRANT EXECUTE ON FUNCTION
     datalinker.device_to_utc_us(bigint, bigint, bigint, bigint, bigint),
     datalinker.wrap_us(bigint), datalinker.epoch_us(timestamptz), datalinker.from_epoch_us(bigint),
     datalinker.clock_offset_us(jsonb), datalinker.skew_us(), datalinker.payload_problem(jsonb),
-    datalinker.is_transient(text)
+    datalinker.is_transient(text), datalinker.error_codes()
 TO datalinker_worker, datalinker_readonly, datalinker_session_manager;
 
 GRANT EXECUTE ON FUNCTION

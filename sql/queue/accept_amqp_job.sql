@@ -37,5 +37,6 @@ BEGIN
 END;
 $$;
 
-COMMENT ON FUNCTION datalinker.accept_amqp_job(text, text) IS
-    'accept_amqp_job(p_message_id text, p_body text) -> TABLE(outcome, msg_id, reason): one AMQP data_linker_queue message as a job, deduplicated by message_id (md5 of the body when empty) in the caller''s transaction: queued (msg_id of the pgmq job), duplicate (seen before; its first msg_id/reason), refused (bad payload, DL001 unknown session, DL002 not ended: the reason). Role datalinker_session_manager. Example: SELECT * FROM datalinker.accept_amqp_job(''m-1'', ''{"session_id": "s-1"}'');';
+COMMENT ON FUNCTION datalinker.accept_amqp_job(text, text) IS $doc$One AMQP data_linker_queue message as a job, deduplicated by message_id (md5 of the body when empty) in the caller's transaction: queued (msg_id of the pgmq job), duplicate (seen before; its first msg_id/reason), refused (bad payload, DL001 unknown session, DL002 not ended: the reason).
+
+Example: `SELECT * FROM datalinker.accept_amqp_job('m-1', '{"session_id": "s-1"}');`$doc$;

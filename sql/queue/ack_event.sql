@@ -8,5 +8,6 @@ AS $$
     SELECT pgmq.delete('event_correction_queue', p_msg_id)
 $$;
 
-COMMENT ON FUNCTION datalinker.ack_event(bigint) IS
-    'ack_event(p_msg_id bigint) -> boolean: deletes an announcement the AMQP bridge has published and the broker confirmed (false: already gone). Role datalinker_bridge. Example: SELECT datalinker.ack_event(42);';
+COMMENT ON FUNCTION datalinker.ack_event(bigint) IS $doc$Deletes an announcement the AMQP bridge has published and the broker confirmed (false: already gone).
+
+Example: `SELECT datalinker.ack_event(42);`$doc$;

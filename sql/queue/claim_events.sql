@@ -8,5 +8,6 @@ AS $$
     SELECT r.msg_id, r.read_ct, r.enqueued_at, r.message FROM pgmq.read('event_correction_queue', p_vt, p_qty) r
 $$;
 
-COMMENT ON FUNCTION datalinker.claim_events(integer, integer) IS
-    'claim_events(p_vt integer, p_qty integer) -> TABLE(msg_id, read_ct, enqueued_at, message): announcements {"session_id": …} to carry to AMQP, leased for p_vt seconds; msg_id is their stable AMQP message_id. Role datalinker_bridge. Example: SELECT * FROM datalinker.claim_events(30, 100);';
+COMMENT ON FUNCTION datalinker.claim_events(integer, integer) IS $doc$Announcements {"session_id": …} to carry to AMQP, leased for p_vt seconds; msg_id is their stable AMQP message_id.
+
+Example: `SELECT * FROM datalinker.claim_events(30, 100);`$doc$;

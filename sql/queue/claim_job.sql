@@ -32,5 +32,6 @@ BEGIN
 END;
 $$;
 
-COMMENT ON FUNCTION datalinker.claim_job(integer, integer) IS
-    'claim_job(p_vt_seconds int DEFAULT 60, p_qty int DEFAULT 1) -> TABLE(msg_id, read_ct, session_id): step 1 of up to p_qty (1..1000) jobs in one read. Commit it on its own so read_ct survives a crash of a work transaction; zero rows when the queue has nothing visible. Then call process_job(msg_id) for each, each in its own transaction.';
+COMMENT ON FUNCTION datalinker.claim_job(integer, integer) IS $doc$Step 1 of up to `p_qty` (1..1000, else `22023` naming `p_qty`) jobs in one `pgmq.read` (the worker's `--batch`): the messages are leased for `p_vt_seconds` (`read_ct` + 1) and their sessions marked `processing`. Commit it on its own so `read_ct` survives a crash of a work transaction; zero rows when nothing is visible. Then call `process_job(msg_id)` for each, each in its own transaction.
+
+Example: `SELECT * FROM datalinker.claim_job(60, 10);`$doc$;

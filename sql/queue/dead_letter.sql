@@ -18,5 +18,4 @@ BEGIN
 END;
 $$;
 
-COMMENT ON FUNCTION datalinker.dead_letter(bigint, jsonb, integer, text, text) IS
-    'dead_letter(p_msg_id, p_payload, p_read_ct, p_reason, p_error): archives the message in pgmq.a_data_linker_queue and sends {payload, reason, error, msg_id, read_ct, dead_lettered_at} to data_linker_dead_letter. Reasons: bad_payload, unknown_session, session_not_ended, link_failed, too_many_attempts.';
+COMMENT ON FUNCTION datalinker.dead_letter(bigint, jsonb, integer, text, text) IS $doc$Archives the message in `pgmq.a_data_linker_queue` and sends `{payload, reason, error, msg_id, read_ct, dead_lettered_at}` to `data_linker_dead_letter`. Reasons: `bad_payload`, `unknown_session`, `session_not_ended`, `link_failed`, `too_many_attempts`. Part of `process_job`.$doc$;

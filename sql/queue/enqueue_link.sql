@@ -11,5 +11,6 @@ BEGIN
 END;
 $$;
 
-COMMENT ON FUNCTION datalinker.enqueue_link(text) IS
-    'enqueue_link(p_session_id text) -> bigint msg_id: queues a (re-)link job for an ended session. Raises DL001 unknown session, DL002 not ended.';
+COMMENT ON FUNCTION datalinker.enqueue_link(text) IS $doc$Queues a (re-)link job for an ended session; returns the msg_id. Raises `DL001` unknown session, `DL002` not ended. CLI: `datalinker enqueue`.
+
+Example: `SELECT datalinker.enqueue_link('s-1');`$doc$;

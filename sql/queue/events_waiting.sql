@@ -8,5 +8,6 @@ AS $$
     SELECT count(*) FROM pgmq.q_event_correction_queue
 $$;
 
-COMMENT ON FUNCTION datalinker.events_waiting() IS
-    'events_waiting() -> bigint: announcements in event_correction_queue, leased or not (datalinker amqp-bridge --exit-when-idle waits for 0). Role datalinker_bridge. Example: SELECT datalinker.events_waiting();';
+COMMENT ON FUNCTION datalinker.events_waiting() IS $doc$Announcements in event_correction_queue, leased or not (datalinker amqp-bridge --exit-when-idle waits for 0).
+
+Example: `SELECT datalinker.events_waiting();`$doc$;

@@ -13,5 +13,6 @@ AS $$
     END
 $$;
 
-COMMENT ON FUNCTION datalinker.payload_problem(jsonb) IS
-    'payload_problem(p_message jsonb) -> text: NULL for a valid job payload {"session_id": "<non-empty string>"}, else the reason it is not.';
+COMMENT ON FUNCTION datalinker.payload_problem(jsonb) IS $doc$NULL for a valid job payload {"session_id": "<non-empty string>"}, else the reason it is not.
+
+Example: `SELECT datalinker.payload_problem('{"session_id": 7}');`$doc$;

@@ -68,5 +68,6 @@ BEGIN
 END;
 $$;
 
-COMMENT ON FUNCTION datalinker.process_job(bigint, integer) IS
-    'process_job(p_msg_id bigint, p_max_attempts int DEFAULT 5) -> one row (msg_id, session_id, outcome, reason, link_status, counts). outcome: completed (message deleted, {"session_id"} sent to event_correction_queue), dead_lettered (reason: bad_payload, unknown_session, session_not_ended, link_failed, too_many_attempts when read_ct > p_max_attempts) or gone (already handled). Transient errors (SQLSTATE 40/53/57/08) propagate: roll back and the message comes back after its visibility timeout.';
+COMMENT ON FUNCTION datalinker.process_job(bigint, integer) IS $doc$Step 2 of a job, one transaction: locks the message row (`FOR UPDATE`, the lease while it runs), validates the payload (`payload_problem`), runs `link_session`, deletes the message and sends `{"session_id"}` to `event_correction_queue` (`outcome = completed`), or dead-letters it (`outcome = dead_lettered`, `reason` one of `bad_payload`, `unknown_session`, `session_not_ended`, `link_failed`, `too_many_attempts` when `read_ct > p_max_attempts`, which also marks the session `failed`). `outcome = gone` when another worker already finished it. Errors for which `is_transient` is true propagate: roll back, and the message comes back after its lease (or `retry_job`).
+
+Example: `SELECT * FROM datalinker.process_job(42);`$doc$;

@@ -9,5 +9,6 @@ AS $$
     SELECT count(*) FROM gone
 $$;
 
-COMMENT ON FUNCTION datalinker.purge_amqp_inbox(interval) IS
-    'purge_amqp_inbox(p_older_than interval) -> bigint: deletes deduplication rows of AMQP messages received before now() - p_older_than (the bridge purges 7 days every hour). Role datalinker_bridge. Example: SELECT datalinker.purge_amqp_inbox(''7 days'');';
+COMMENT ON FUNCTION datalinker.purge_amqp_inbox(interval) IS $doc$Deletes deduplication rows of AMQP messages received before now() - p_older_than (the bridge purges 7 days every hour).
+
+Example: `SELECT datalinker.purge_amqp_inbox('7 days');`$doc$;

@@ -22,5 +22,6 @@ BEGIN
 END;
 $$;
 
-COMMENT ON FUNCTION datalinker.purge_archive(interval) IS
-    'purge_archive(p_older_than interval) -> TABLE(queue_name, purged): archive retention for data_linker_queue, event_correction_queue and data_linker_dead_letter (pgmq.a_* tables); p_older_than at least 1 hour. Granted to datalinker_admin. Example: SELECT * FROM datalinker.purge_archive(interval ''30 days'');';
+COMMENT ON FUNCTION datalinker.purge_archive(interval) IS $doc$Deletes archived messages older than `p_older_than` (at least 1 hour) from `pgmq.a_data_linker_queue`, `pgmq.a_event_correction_queue` and `pgmq.a_data_linker_dead_letter`. CLI: `datalinker purge-archive`.
+
+Example: `SELECT * FROM datalinker.purge_archive('30 days');`$doc$;

@@ -27,5 +27,6 @@ BEGIN
 END;
 $$;
 
-COMMENT ON FUNCTION datalinker.requeue_dead(integer) IS
-    'requeue_dead(p_limit int DEFAULT 1000) -> int: re-sends the original payloads of up to p_limit dead letters to data_linker_queue (a failed session is retried by link_session); envelopes without a JSON object payload stay in the dead-letter queue. Raises 22023 for p_limit < 1.';
+COMMENT ON FUNCTION datalinker.requeue_dead(integer) IS $doc$Re-sends the original payloads of up to `p_limit` dead letters to `data_linker_queue` after a fix (a failed session is retried by `link_session`); envelopes without a JSON object payload stay in the dead-letter queue. Raises `22023` for `p_limit` < 1. CLI: `datalinker requeue-dead`.
+
+Example: `SELECT datalinker.requeue_dead(100);`$doc$;

@@ -10,5 +10,6 @@ BEGIN
 END;
 $$;
 
-COMMENT ON FUNCTION datalinker.retry_job(bigint, integer) IS
-    'retry_job(p_msg_id bigint, p_delay_seconds int): the worker''s backoff after a transient error; the message becomes visible again after the delay (its read_ct keeps counting attempts).';
+COMMENT ON FUNCTION datalinker.retry_job(bigint, integer) IS $doc$The worker's backoff after a transient error (`pgmq.set_vt`): the message becomes visible again after `p_delay_seconds`; its `read_ct` keeps counting attempts.
+
+Example: `SELECT datalinker.retry_job(42, 4);`$doc$;

@@ -11,5 +11,6 @@ AS $$
     ORDER BY s.start_time
 $$;
 
-COMMENT ON FUNCTION datalinker.calibration_sessions(text, uuid) IS
-    'calibration_sessions(p_user_id text, p_experiment_id uuid) -> SETOF sessions: the seed''s "all calibration sessions of user A in experiment B", one index lookup. Example: SELECT session_id, start_time FROM datalinker.calibration_sessions(''user-001'', ''…'');';
+COMMENT ON FUNCTION datalinker.calibration_sessions(text, uuid) IS $doc$The seed's "all calibration sessions of user A in experiment B", by start time: one lookup of the index `sessions_user_experiment_type_idx`.
+
+Example: `SELECT session_id, start_time FROM datalinker.calibration_sessions('user-001', '…');`$doc$;

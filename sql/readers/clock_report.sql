@@ -26,5 +26,6 @@ BEGIN
 END;
 $$;
 
-COMMENT ON FUNCTION datalinker.clock_report(text) IS
-    'clock_report(p_session_id text) -> TABLE(piece, valid_from, valid_to, offset_at, offset_ms, drift_ppm, points, rejected, scatter_us, uncertainty_us, problem): the session''s clock pieces (see clock_fit): where each is valid (NULL = open), its offset (device − UTC, ms) at offset_at, drift in ppm, the sync measurements it is fitted to and those it rejected as outliers (never fitted), their robust scatter (1.4826·MAD, µs), the line''s uncertainty at the session''s data (3 standard errors, µs) and, when it is refused, the problem (the DL006 reason; a row with piece NULL for malformed input). Zero rows: no clock at all. Raises DL001 unknown session. Example: SELECT * FROM datalinker.clock_report(''s-1'');';
+COMMENT ON FUNCTION datalinker.clock_report(text) IS $doc$The session's clock pieces (see clock_fit): where each is valid (NULL = open), its offset (device − UTC, ms) at offset_at, drift in ppm, the sync measurements it is fitted to and those it rejected as outliers (never fitted), their robust scatter (1.4826·MAD, µs), the line's uncertainty at the session's data (3 standard errors, µs) and, when it is refused, the problem (the DL006 reason; a row with piece NULL for malformed input). Zero rows: no clock at all. Raises DL001 unknown session.
+
+Example: `SELECT * FROM datalinker.clock_report('s-1');`$doc$;

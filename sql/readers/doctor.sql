@@ -71,5 +71,6 @@ AS $$
     FROM bloat b
 $$;
 
-COMMENT ON FUNCTION datalinker.doctor(integer, integer, integer) IS
-    'doctor(p_unlinked_hours int DEFAULT 24, p_max_queue_age_seconds int DEFAULT 600, p_max_dead_tuples int DEFAULT 100000) -> TABLE(check_name, status, count, detail): ok/warn per check. Example: SELECT * FROM datalinker.doctor();';
+COMMENT ON FUNCTION datalinker.doctor(integer, integer, integer) IS $doc$Health checks, `ok` or `warn` each: unlinked chunks received more than `p_unlinked_hours` ago; sessions `processing` with no job in flight (their worker died and the job is gone); `failed` sessions (with an example `link_error`); dead letters; the age of the oldest queued job (warn above `p_max_queue_age_seconds`); one row per queue table with dead tuples (warn above `p_max_dead_tuples`), live tuples and last vacuum; the settings in force. CLI: `datalinker doctor` (exit 1 when anything warns).
+
+Example: `SELECT * FROM datalinker.doctor();`$doc$;

@@ -12,5 +12,6 @@ AS $$
     ORDER BY u.reason
 $$;
 
-COMMENT ON FUNCTION datalinker.placement_summary() IS
-    'placement_summary() -> TABLE(reason, chunks, users, oldest_received): counts of unplaced_chunks() by reason. Example: SELECT * FROM datalinker.placement_summary();';
+COMMENT ON FUNCTION datalinker.placement_summary() IS $doc$Counts of `unplaced_chunks()` by reason, with how many users and the oldest upload (`datalinker status`).
+
+Example: `SELECT * FROM datalinker.placement_summary();`$doc$;

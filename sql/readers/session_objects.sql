@@ -9,5 +9,6 @@ AS $$
     ORDER BY r.start_time
 $$;
 
-COMMENT ON FUNCTION datalinker.session_objects(text) IS
-    'session_objects(p_session_id text) -> SETOF raw_data_objects: the seed''s "all objects of session S in time order" (BIDS export), an index range scan in order. Example: SELECT object_id, start_time FROM datalinker.session_objects(''s-1'');';
+COMMENT ON FUNCTION datalinker.session_objects(text) IS $doc$The seed's "all objects of session S in time order" (the BIDS exporter): one range scan of `raw_data_objects_session_idx`.
+
+Example: `SELECT object_id, start_time FROM datalinker.session_objects('s-1');`$doc$;

@@ -19,5 +19,6 @@ BEGIN
 END;
 $$;
 
-COMMENT ON FUNCTION datalinker.session_status(text) IS
-    'session_status(p_session_id text) -> one row (session_id, user_id, start_time, end_time, link_status, link_error, objects_linked); DL001 when unknown. Granted to every project role (datalinker status SESSION). Example: SELECT * FROM datalinker.session_status(''s-1'');';
+COMMENT ON FUNCTION datalinker.session_status(text) IS $doc$One session as `datalinker status SESSION` shows it: `session_id, user_id, start_time, end_time, link_status, link_error, objects_linked`. Raises `DL001` when unknown. Also served through a PL/Proxy proxy.
+
+Example: `SELECT * FROM datalinker.session_status('s-1');`$doc$;

@@ -29,5 +29,6 @@ AS $$
     FROM datalinker.placement_summary() p
 $$;
 
-COMMENT ON FUNCTION datalinker.status_report() IS
-    'status_report() -> TABLE(section, name, count, detail, age_s): sessions per link_status, pgmq queue lengths and oldest message age, open placement requests, unlinked device-time chunks per reason (see unplaced_chunks); age_s: the age in seconds of the oldest message, request or chunk (NULL for sessions). Granted to datalinker_readonly. Example: SELECT * FROM datalinker.status_report();';
+COMMENT ON FUNCTION datalinker.status_report() IS $doc$Sessions per link_status, pgmq queue lengths and oldest message age, open placement requests, unlinked device-time chunks per reason (see unplaced_chunks); age_s: the age in seconds of the oldest message, request or chunk (NULL for sessions).
+
+Example: `SELECT * FROM datalinker.status_report();`$doc$;

@@ -15,5 +15,6 @@ AS $$
     CROSS JOIN LATERAL datalinker.chunk_placements(u.user_id) c
 $$;
 
-COMMENT ON FUNCTION datalinker.unplaced_chunks(text) IS
-    'unplaced_chunks(p_user_id text DEFAULT NULL) -> TABLE(object_id, user_id, data_type, received_at, reason, candidate_sessions): why each unlinked device-time chunk is not linked. reason: placeable (a placement pass will link it), session_running (its session has not ended), waiting (no session can take it yet: its session is missing, or it lies outside every session), ambiguous (several placements fit equally; candidate_sessions), no_clock (its session has no usable clock_offset_info), outside_sessions (it streamed live between sessions). Example: SELECT reason, count(*) FROM datalinker.unplaced_chunks() GROUP BY 1;';
+COMMENT ON FUNCTION datalinker.unplaced_chunks(text) IS $doc$Why each unlinked device-time chunk is not linked. reason: placeable (a placement pass will link it), session_running (its session has not ended), waiting (no session can take it yet: its session is missing, or it lies outside every session), ambiguous (several placements fit equally; candidate_sessions), no_clock (its session has no usable clock_offset_info), outside_sessions (it streamed live between sessions).
+
+Example: `SELECT reason, count(*) FROM datalinker.unplaced_chunks() GROUP BY 1;`$doc$;

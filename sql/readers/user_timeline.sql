@@ -24,5 +24,6 @@ AS $$
     ORDER BY 1, 5, 2
 $$;
 
-COMMENT ON FUNCTION datalinker.user_timeline(text, timestamptz, timestamptz) IS
-    'user_timeline(p_user_id text, p_from timestamptz DEFAULT NULL, p_to timestamptz DEFAULT NULL) -> TABLE(kind, item_id, category, state, start_time, end_time). kind session (category session_type, state link_status; a running session ends at now()), chunk (category data_type, state linked or unlinked), unplaced (a device-time chunk without UTC time: start = end = its upload time, state = the unplaced_chunks reason). Example: SELECT kind, state, count(*) FROM datalinker.user_timeline(''u1'') GROUP BY 1, 2;';
+COMMENT ON FUNCTION datalinker.user_timeline(text, timestamptz, timestamptz) IS $doc$What `datalinker timeline` draws, overlapping the window: `session` rows (category `session_type`, state `link_status`; a running session ends at `now()`), `chunk` rows with UTC times (category `data_type`, state `linked` or `unlinked`) and `unplaced` device-time chunks (no UTC time yet: start = end = the upload time, state = the `unplaced_chunks` reason).
+
+Example: `SELECT kind, state, count(*) FROM datalinker.user_timeline('u1') GROUP BY 1, 2;`$doc$;

@@ -34,5 +34,6 @@ BEGIN
 END;
 $$;
 
-COMMENT ON FUNCTION datalinker.amend_session(text, timestamptz, jsonb) IS
-    'amend_session(p_session_id text, p_end_time timestamptz DEFAULT NULL, p_clock_offset_info jsonb DEFAULT NULL) -> same row as link_session: corrects an ended session (end time checked like end_session: DL004, DL007, DL008; clock info checked: DL006) and relinks it (relink_session) in one transaction. Owner only (datalinker amend). Example: SELECT * FROM datalinker.amend_session(''s-1'', p_end_time => ''2026-03-02 10:00+00'');';
+COMMENT ON FUNCTION datalinker.amend_session(text, timestamptz, jsonb) IS $doc$An operator's correction of an ended session: a new end time (checked as by `end_session`: `DL004`, `DL007`, `DL008`) and/or clock info (checked by `clock_pieces`: `DL006`), then `relink_session`, all in one transaction. CLI: `datalinker amend`.
+
+Example: `SELECT * FROM datalinker.amend_session('s-1', p_end_time => '2026-03-02 10:00+00');`$doc$;

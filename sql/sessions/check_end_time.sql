@@ -26,5 +26,4 @@ BEGIN
 END;
 $$;
 
-COMMENT ON FUNCTION datalinker.check_end_time(public.sessions, timestamptz) IS
-    'check_end_time(p_session sessions, p_end_time timestamptz): raises DL004 (NULL or not after start), DL007 (beyond now() + skew_us), DL008 (longer than max_session_us). Used by end_session and amend_session.';
+COMMENT ON FUNCTION datalinker.check_end_time(public.sessions, timestamptz) IS $doc$Raises DL004 (NULL or not after start), DL007 (beyond now() + skew_us), DL008 (longer than max_session_us). Used by end_session and amend_session.$doc$;

@@ -23,5 +23,6 @@ BEGIN
 END;
 $$;
 
-COMMENT ON FUNCTION datalinker.end_session(text, timestamptz) IS
-    'end_session(p_session_id text, p_end_time timestamptz DEFAULT now()) -> bigint msg_id: ends the session and queues {"session_id"} on data_linker_queue atomically. Same end time again: no-op, returns NULL. Raises DL001 unknown session, DL004 end not after start (or NULL), DL005 already ended at another time (correct it with amend_session), DL007 end time in the future beyond skew_us, DL008 longer than max_session_us.';
+COMMENT ON FUNCTION datalinker.end_session(text, timestamptz) IS $doc$Ends the session and sends `{"session_id": …}` to `data_linker_queue` in one transaction; returns the pgmq msg_id. The same end time again is a no-op that returns NULL and queues nothing. Raises `DL001` unknown session, `DL004` end not after start (or NULL), `DL005` already ended at another time (correct it with `amend_session`), `DL007` end time in the future beyond `skew_us`, `DL008` longer than `max_session_us`. Locks the session row (`FOR NO KEY UPDATE`).
+
+Example: `SELECT datalinker.end_session('s-1', '2026-03-02 10:00+00');`$doc$;

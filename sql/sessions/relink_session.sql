@@ -9,5 +9,6 @@ AS $$
     SELECT * FROM datalinker.run_link(p_session_id, true)
 $$;
 
-COMMENT ON FUNCTION datalinker.relink_session(text) IS
-    'relink_session(p_session_id text) -> same row as link_session. After fixing a session''s clock_offset_info or end_time: chunks the linker converted for it lose their UTC times and session, UTC chunks it linked by overlap lose their session (rows that came with their session_id are never touched), then the user''s chunks are placed again — all in one transaction; on a data error nothing changes but the session''s failed status. Raises DL001, DL002. Example: SELECT * FROM datalinker.relink_session(''s-1'');';
+COMMENT ON FUNCTION datalinker.relink_session(text) IS $doc$A correction after an operator fixed the session's `clock_offset_info` or `end_time`, in one transaction: chunks the linker converted for the session (`linked_by = 'placement'`) lose their UTC times and session, UTC chunks it linked by overlap (`linked_by = 'overlap'`) lose their session (rows that came with their `session_id`, `linked_by` NULL, are never touched), then everything is placed and linked again as by `link_session`, with the same result, errors and locking. On a data error the undo is rolled back with the rest; only the session's `failed` status and `link_error` remain. CLI: `datalinker relink SESSION`.
+
+Example: `SELECT * FROM datalinker.relink_session('s-1');`$doc$;

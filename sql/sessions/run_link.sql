@@ -67,5 +67,4 @@ BEGIN
 END;
 $$;
 
-COMMENT ON FUNCTION datalinker.run_link(text, boolean) IS
-    'run_link(p_session_id text, p_undo_first bool) -> SETOF link_result(session_id, link_status, objects_converted, objects_linked, media_linked, objects_ambiguous): the body of link_session (p_undo_first false) and relink_session (true). Call those.';
+COMMENT ON FUNCTION datalinker.run_link(text, boolean) IS $doc$The body of link_session (p_undo_first false) and relink_session (true). Call those.$doc$;

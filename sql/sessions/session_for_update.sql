@@ -20,5 +20,6 @@ BEGIN
 END;
 $$;
 
-COMMENT ON FUNCTION datalinker.session_for_update(text, boolean) IS
-    'session_for_update(p_session_id text, p_require_ended bool) -> sessions row, locked FOR NO KEY UPDATE. Raises DL001 unknown session, DL002 not ended (when required). Shared by link_session, end_session, enqueue_link.';
+COMMENT ON FUNCTION datalinker.session_for_update(text, boolean) IS $doc$The session's row, locked `FOR NO KEY UPDATE`. Raises `DL001` unknown session, `DL002` not ended (when `p_require_ended`). Shared by `link_session`, `end_session`, `enqueue_link`.
+
+Example: `SELECT (datalinker.session_for_update('s-1', true)).user_id;`$doc$;

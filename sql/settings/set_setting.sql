@@ -25,5 +25,6 @@ BEGIN
 END;
 $$;
 
-COMMENT ON FUNCTION datalinker.set_setting(text, bigint) IS
-    'set_setting(p_name text, p_value bigint) -> the setting''s row: changes a tunable of datalinker.settings (skew_us, segment_gap_us, live_lag_us, max_upload_delay_us, session_margin_us, max_session_us, clock_fit_tolerance_us, clock_max_uncertainty_us, clock_reset_min_us). Role datalinker_admin. Raises 22023 for an unknown name or a value outside its bounds. Example: SELECT * FROM datalinker.set_setting(''skew_us'', 120000000);';
+COMMENT ON FUNCTION datalinker.set_setting(text, bigint) IS $doc$Changes one tunable of `datalinker.settings` and returns its row; raises `22023` naming the name and the value for an unknown name or a value outside the setting's bounds.
+
+Example: `SELECT * FROM datalinker.set_setting('skew_us', 120000000);`$doc$;

@@ -16,5 +16,6 @@ BEGIN
 END;
 $$;
 
-COMMENT ON FUNCTION datalinker.setting(text) IS
-    'setting(p_name text) -> bigint: a tunable from datalinker.settings (skew_us, segment_gap_us, live_lag_us, max_upload_delay_us, session_margin_us, max_session_us, clock_fit_tolerance_us, clock_max_uncertainty_us, clock_reset_min_us). Example: SELECT datalinker.setting(''max_upload_delay_us'');';
+COMMENT ON FUNCTION datalinker.setting(text) IS $doc$The value of one tunable of `datalinker.settings` (the table of tunables above lists them). Raises `22023` for an unknown name.
+
+Example: `SELECT datalinker.setting('max_upload_delay_us');`$doc$;
