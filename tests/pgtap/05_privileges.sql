@@ -1,50 +1,85 @@
 -- Privilege matrix (DESIGN §7): every project role × every entry point and table → allowed or refused.
 BEGIN;
-SELECT plan(109);
+SELECT plan(20);
 
-CREATE TEMP TABLE expected_exec (fn text, worker bool, readonly bool, session_manager bool, admin bool);
+-- The whole matrix: every datalinker function × every project role. A function not listed is the owner's only.
+-- Roles are the direct grantees; members of a role (session_manager and admin are readonly) inherit its rights.
+CREATE TEMP TABLE project_roles (role text PRIMARY KEY, member_of text[]);
+INSERT INTO project_roles VALUES
+    ('datalinker_worker', '{}'), ('datalinker_readonly', '{}'), ('datalinker_session_manager', '{datalinker_readonly}'),
+    ('datalinker_admin', '{datalinker_readonly}'), ('datalinker_ingest', '{}'), ('datalinker_bridge', '{}');
+
+CREATE TEMP TABLE expected_exec (fn regprocedure, roles text[]);
+INSERT INTO expected_exec
+SELECT f::regprocedure, '{datalinker_worker,datalinker_readonly,datalinker_session_manager}'
+FROM unnest(ARRAY['datalinker.device_to_utc(bigint,timestamptz,double precision,timestamptz)',
+                  'datalinker.device_to_utc_us(bigint,bigint,bigint,bigint,bigint)', 'datalinker.wrap_us(bigint)',
+                  'datalinker.epoch_us(timestamptz)', 'datalinker.from_epoch_us(bigint)', 'datalinker.clock_offset_us(jsonb)',
+                  'datalinker.skew_us()', 'datalinker.payload_problem(jsonb)', 'datalinker.is_transient(text)',
+                  'datalinker.error_codes()']) f;
 INSERT INTO expected_exec VALUES
-    ('datalinker.end_session(text,timestamptz)',                 false, false, true,  false),
-    ('datalinker.link_session(text)',                            true,  false, false, false),
-    ('datalinker.relink_session(text)',                          false, false, false, false),
-    ('datalinker.amend_session(text,timestamptz,jsonb)',         false, false, false, false),
-    ('datalinker.claim_job(integer, integer)',                   true,  false, false, false),
-    ('datalinker.process_job(bigint,integer)',                   true,  false, false, false),
-    ('datalinker.retry_job(bigint,integer)',                     true,  false, false, false),
-    ('datalinker.requeue_dead(integer)',                         false, false, false, false),
-    ('datalinker.enqueue_link(text)',                            false, false, false, false),
-    ('datalinker.place_next_user()',                             true,  false, false, false),
-    ('datalinker.place_user(text)',                              false, false, false, false),
-    ('datalinker.chunk_placements(text)',                        false, false, false, false),
-    ('datalinker.set_setting(text,bigint)',                      false, false, false, true),
-    ('datalinker.doctor(integer,integer,integer)',               true,  true,  true,  true),
-    ('datalinker.status_report()',                               true,  true,  true,  true),
-    ('datalinker.unplaced_chunks(text)',                         true,  true,  true,  true),
-    ('datalinker.clock_report(text)',                            true,  true,  true,  true),
-    ('datalinker.calibration_sessions(text,uuid)',               false, true,  true,  true),
-    ('datalinker.session_objects(text)',                         false, true,  true,  true),
-    ('datalinker.user_timeline(text,timestamptz,timestamptz)',   false, true,  true,  true),
-    ('datalinker.session_status(text)',                          true,  true,  true,  true),
-    ('datalinker.purge_archive(interval)',                       false, false, false, true);
+    ('datalinker.claim_job(integer,integer)',                    '{datalinker_worker}'),
+    ('datalinker.process_job(bigint,integer)',                   '{datalinker_worker}'),
+    ('datalinker.retry_job(bigint,integer)',                     '{datalinker_worker}'),
+    ('datalinker.link_session(text)',                            '{datalinker_worker}'),
+    ('datalinker.place_next_user()',                             '{datalinker_worker}'),
+    ('datalinker.end_session(text,timestamptz)',                 '{datalinker_session_manager}'),
+    ('datalinker.add_session(text,text,timestamptz,text,jsonb,uuid,text)', '{datalinker_session_manager}'),
+    ('datalinker.add_experiment(uuid,text,text)',                '{datalinker_session_manager}'),
+    ('datalinker.add_chunks(text[],text[],text[],timestamptz[],timestamptz[],bigint[],bigint[],text[],timestamptz[])',
+                                                                 '{datalinker_ingest}'),
+    ('datalinker.add_media(text,text[],text[],text[],timestamptz[],integer[])', '{datalinker_ingest}'),
+    ('datalinker.set_setting(text,bigint)',                      '{datalinker_admin}'),
+    ('datalinker.purge_archive(interval)',                       '{datalinker_admin}'),
+    ('datalinker.calibration_sessions(text,uuid)',               '{datalinker_readonly}'),
+    ('datalinker.session_objects(text)',                         '{datalinker_readonly}'),
+    ('datalinker.user_timeline(text,timestamptz,timestamptz)',   '{datalinker_readonly}'),
+    ('datalinker.doctor(integer,integer,integer)',               '{datalinker_readonly,datalinker_worker}'),
+    ('datalinker.unplaced_chunks(text)',                         '{datalinker_readonly,datalinker_worker}'),
+    ('datalinker.placement_summary()',                           '{datalinker_readonly,datalinker_worker}'),
+    ('datalinker.clock_report(text)',                            '{datalinker_readonly,datalinker_worker}'),
+    ('datalinker.session_status(text)',                          '{datalinker_readonly,datalinker_worker}'),
+    ('datalinker.status_report()',                               '{datalinker_readonly,datalinker_worker,datalinker_bridge}'),
+    ('datalinker.accept_amqp_job(text,text)',                    '{datalinker_bridge}'),
+    ('datalinker.claim_events(integer,integer)',                 '{datalinker_bridge}'),
+    ('datalinker.ack_event(bigint)',                             '{datalinker_bridge}'),
+    ('datalinker.events_waiting()',                              '{datalinker_bridge}'),
+    ('datalinker.purge_amqp_inbox(interval)',                    '{datalinker_bridge}');
 
-SELECT is(has_function_privilege(r.role, e.fn, 'EXECUTE'), r.allowed,
-          format('%s %s %s', r.role, CASE WHEN r.allowed THEN 'may call' ELSE 'may not call' END, e.fn))
-FROM expected_exec e
-CROSS JOIN LATERAL (VALUES ('datalinker_worker', e.worker), ('datalinker_readonly', e.readonly),
-                           ('datalinker_session_manager', e.session_manager), ('datalinker_admin', e.admin)) r(role, allowed);
+SELECT is(ARRAY(SELECT m.rolname::text FROM pg_auth_members a JOIN pg_roles m ON m.oid = a.roleid
+                WHERE a.member = r.role::regrole ORDER BY 1), r.member_of, format('%s is a member of exactly %s', r.role, r.member_of))
+FROM project_roles r ORDER BY r.role;
 
-CREATE TEMP TABLE expected_table (tbl text, priv text, worker bool, readonly bool);
+SELECT is(ARRAY(SELECT p.oid::regprocedure::text FROM pg_proc p
+                WHERE p.pronamespace = 'datalinker'::regnamespace AND has_function_privilege(r.role, p.oid, 'EXECUTE')
+                ORDER BY 1),
+          ARRAY(SELECT e.fn::text FROM expected_exec e
+                WHERE e.roles && (r.role || r.member_of) ORDER BY 1),
+          format('%s may call exactly the functions of its row of the matrix', r.role))
+FROM project_roles r ORDER BY r.role;
+
+SELECT is(ARRAY(SELECT p.oid::regprocedure::text FROM pg_proc p
+                WHERE p.pronamespace = 'datalinker'::regnamespace AND has_function_privilege('public', p.oid, 'EXECUTE')),
+          '{}'::text[], 'PUBLIC may call no datalinker function');
+
+-- Tables: which role may read or write which table of public, datalinker and pgmq (everything else is refused).
+CREATE TEMP TABLE expected_table (role text, grants text[]);
 INSERT INTO expected_table VALUES
-    ('public.sessions', 'SELECT', false, true), ('public.sessions', 'UPDATE', false, false),
-    ('public.raw_data_objects', 'SELECT', false, true), ('public.raw_data_objects', 'UPDATE', false, false),
-    ('public.raw_data_objects', 'DELETE', false, false), ('datalinker.settings', 'SELECT', true, true),
-    ('datalinker.settings', 'UPDATE', false, false), ('datalinker.placement_requests', 'SELECT', false, false),
-    ('datalinker.placement_requests', 'DELETE', false, false), ('pgmq.q_data_linker_queue', 'SELECT', false, false);
+    ('datalinker_worker', '{datalinker.settings:SELECT}'),
+    ('datalinker_readonly', '{datalinker.settings:SELECT,public.audio_clips:SELECT,public.experiments:SELECT,public.images:SELECT,public.raw_data_objects:SELECT,public.sessions:SELECT}'),
+    ('datalinker_session_manager', '{datalinker.settings:SELECT,public.audio_clips:SELECT,public.experiments:SELECT,public.images:SELECT,public.raw_data_objects:SELECT,public.sessions:SELECT}'),
+    ('datalinker_admin', '{datalinker.settings:SELECT,public.audio_clips:SELECT,public.experiments:SELECT,public.images:SELECT,public.raw_data_objects:SELECT,public.sessions:SELECT}'),
+    ('datalinker_ingest', '{}'), ('datalinker_bridge', '{}');
 
-SELECT is(has_table_privilege(r.role, e.tbl, e.priv), r.allowed,
-          format('%s %s %s on %s', r.role, CASE WHEN r.allowed THEN 'has' ELSE 'has no' END, e.priv, e.tbl))
-FROM expected_table e
-CROSS JOIN LATERAL (VALUES ('datalinker_worker', e.worker), ('datalinker_readonly', e.readonly)) r(role, allowed);
+SELECT is(ARRAY(SELECT n.nspname || '.' || c.relname || ':' || priv
+                FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                CROSS JOIN unnest(ARRAY['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'TRUNCATE']) priv
+                WHERE n.nspname IN ('public', 'datalinker', 'pgmq') AND c.relkind IN ('r', 'p', 'v')
+                  AND NOT EXISTS (SELECT FROM pg_depend d  -- pgTAP's own views
+                                  WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')
+                  AND has_table_privilege(e.role, c.oid, priv) ORDER BY 1),
+          e.grants, format('%s has exactly its table rights', e.role))
+FROM expected_table e ORDER BY e.role;
 
 SELECT is((SELECT count(*) FROM pg_proc p JOIN pg_roles r ON r.oid = p.proowner
             WHERE p.pronamespace = 'datalinker'::regnamespace AND (r.rolsuper OR r.rolcanlogin)), 0::bigint,
