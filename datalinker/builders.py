@@ -1,7 +1,10 @@
 """The one builder of domain rows: experiments, sessions, chunks, images and audio clips.
 
-The demo (`synthetic.py`), the benchmarks (`bench/`) and the tests build their data here: row by row
-(`add_*`, `insert_chunks`), or set-based inside PostgreSQL for big workloads (`add_session_series`).
+The demo (`synthetic.py`), the benchmarks (`bench/`) and the tests build their data here, through the
+ingest API users call (`datalinker.add_experiment`, `add_session`, `add_chunks`, `add_media`): row by row
+(`add_*`, `insert_chunks`), or set-based inside PostgreSQL for big workloads (`add_session_series`). Two
+writes go to the tables themselves, as a DBA in psql would (README, "In psql"): a session that ended
+without a queued job (what `link_session` is then run on), and bench history of sessions linked long ago.
 A legacy chunk carries only the 32-bit ticks its device shows at the true times; a new-device chunk
 carries UTC times (and usually its session_id). The tests' `tests/reference.py` stays a separate,
 independent implementation of the conversion on purpose.
@@ -55,21 +58,26 @@ def clock_info(offset_ms: OffsetMs | None, rtt_ms: str = "4.2") -> str | None:
 
 
 def add_experiment(conn: psycopg.Connection[Any], name: str = "sleep study", description: str | None = None) -> uuid.UUID:
-    row = conn.execute("INSERT INTO public.experiments (name, description) VALUES (%s, %s) RETURNING experiment_id",
-                       [name, description]).fetchone()
-    assert row is not None
-    return row[0]  # type: ignore[no-any-return]
+    experiment_id = uuid.uuid4()
+    conn.execute("SELECT datalinker.add_experiment(%s, %s, %s)", [experiment_id, name, description])
+    return experiment_id
 
 
 def add_session(conn: psycopg.Connection[Any], session_id: str, user_id: str, start: datetime,
                 end: datetime | None = None, offset_ms: OffsetMs | None = DEFAULT_OFFSET_MS,
                 experiment_id: object = None, session_type: str = "main", calibration_for: str | None = None,
                 clock_offset_info: str | None = None) -> None:
-    """A session row; clock_offset_info (raw JSON text) wins over offset_ms; offset_ms None: no clock (new device)."""
+    """A started session (datalinker.add_session); with `end`, ended without a job, as a DBA's UPDATE would.
+    clock_offset_info (raw JSON text) wins over offset_ms; offset_ms None: no clock (new device)."""
     info = clock_offset_info if clock_offset_info is not None else clock_info(offset_ms)
-    conn.execute("INSERT INTO public.sessions (session_id, user_id, experiment_id, start_time, end_time, session_type,"
-                 " calibration_for_session_id, clock_offset_info) VALUES (%s, %s, %s, %s, %s, %s, %s, %s::jsonb)",
-                 [session_id, user_id, experiment_id, start, end, session_type, calibration_for, info])
+    conn.execute("SELECT datalinker.add_session(%s, %s, %s, %s, %s::jsonb, %s, %s)",
+                 [session_id, user_id, start, session_type, info, experiment_id, calibration_for])
+    if end is not None:
+        conn.execute(END_WITHOUT_JOB, [end, session_id])
+
+
+# The psql path of README "In psql": an ended session that link_session is run on by hand (no job queued).
+END_WITHOUT_JOB = "UPDATE public.sessions SET end_time = %s WHERE session_id = %s"
 
 
 def tick_chunk(object_id: str, user_id: str, start_tick: int, end_tick: int, received_at: datetime,
@@ -91,30 +99,35 @@ def utc_chunk(object_id: str, user_id: str, start: datetime, end: datetime, sess
     return (object_id, user_id, session_id, start, end, None, None, data_type, received_at)
 
 
+ADD_CHUNKS = ("SELECT datalinker.add_chunks(p_object_id => %s, p_user_id => %s, p_session_id => %s, p_start_time => %s,"
+              " p_end_time => %s, p_start_time_device => %s, p_end_time_device => %s, p_data_type => %s,"
+              " p_received_at => %s)")
+
+
 def insert_chunks(conn: psycopg.Connection[Any], rows: Iterable[ChunkRow]) -> int:
-    """COPY chunk rows (one statement, so one upload as the placement trigger sees it); returns how many."""
-    n = 0
-    with conn.cursor() as cur, cur.copy(f"COPY public.raw_data_objects ({', '.join(CHUNK_COLUMNS)}) FROM STDIN") as copy:
-        for row in rows:
-            copy.write_row(row)
-            n += 1
-    return n
+    """One upload (datalinker.add_chunks: one statement, as the placement trigger sees it); returns how many rows."""
+    upload = list(rows)
+    columns = [list(column) for column in zip(*upload)] if upload else [[] for _ in CHUNK_COLUMNS]
+    conn.execute(ADD_CHUNKS, columns)
+    return len(upload)
+
+
+ADD_MEDIA = "SELECT datalinker.add_media(%s, %s, %s, %s, %s, %s)"
 
 
 def add_image(conn: psycopg.Connection[Any], object_id: str, user_id: str, session_id: str | None,
-              captured_at: datetime, experiment_id: object = None) -> None:
-    conn.execute("INSERT INTO public.images (object_id, user_id, session_id, experiment_id, captured_at)"
-                 " VALUES (%s, %s, %s, %s, %s)", [object_id, user_id, session_id, experiment_id, captured_at])
+              captured_at: datetime) -> None:
+    conn.execute(ADD_MEDIA, ["image", [user_id], [object_id], [session_id], [captured_at], [None]])
 
 
 def add_audio(conn: psycopg.Connection[Any], object_id: str, user_id: str, session_id: str | None,
-              captured_at: datetime, duration_ms: int = 20_000, experiment_id: object = None) -> None:
-    conn.execute("INSERT INTO public.audio_clips (object_id, user_id, session_id, experiment_id, captured_at,"
-                 " duration_ms) VALUES (%s, %s, %s, %s, %s, %s)",
-                 [object_id, user_id, session_id, experiment_id, captured_at, duration_ms])
+              captured_at: datetime, duration_ms: int = 20_000) -> None:
+    conn.execute(ADD_MEDIA, ["audio", [user_id], [object_id], [session_id], [captured_at], [duration_ms]])
 
 
 # Set-based: n sessions of `minutes` and their chunks generated inside PostgreSQL (millions of rows in seconds).
+# The sessions are written as a DBA would (already ended, or linked long ago: history for the bench); their
+# chunks and media arrive through the ingest API, one upload per session.
 SESSION_SERIES = """
 INSERT INTO public.sessions (session_id, user_id, experiment_id, start_time, end_time, session_type,
                              clock_offset_info, link_status)
@@ -133,19 +146,20 @@ FROM generate_series(0, %(n)s - 1) i
 """
 
 CHUNK_SERIES = """
-INSERT INTO public.raw_data_objects (object_id, user_id, session_id, start_time, end_time,
-                                     start_time_device, end_time_device, data_type, created_at)
-SELECT s.session_id || '/' || dt || '/' || j,
-       s.user_id,
-       CASE WHEN legacy THEN NULL ELSE s.session_id END,
-       CASE WHEN legacy THEN NULL ELSE t0 END,
-       CASE WHEN legacy THEN NULL ELSE t1 END,
-       CASE WHEN legacy THEN datalinker.wrap_us(datalinker.epoch_us(t0) + off_us) END,
-       CASE WHEN legacy THEN datalinker.wrap_us(datalinker.epoch_us(t1) + off_us) END,
-       dt,
-       CASE WHEN %(buffered_every)s > 0 AND right(s.session_id, 6)::integer %% %(buffered_every)s = 0
-            THEN s.end_time + %(upload_delay)s::interval + j * interval '1 millisecond'  -- one burst, days later
-            ELSE t1 + interval '1.5 seconds' END                                          -- live, as recorded
+SELECT coalesce(sum(datalinker.add_chunks(u.user_ids, u.object_ids, u.session_ids, u.starts, u.ends, u.start_ticks,
+                                          u.end_ticks, u.data_types, u.received)), 0)
+FROM (
+SELECT array_agg(s.session_id || '/' || dt || '/' || j) AS object_ids,
+       array_agg(s.user_id::text) AS user_ids,
+       array_agg(CASE WHEN legacy THEN NULL ELSE s.session_id::text END) AS session_ids,
+       array_agg(CASE WHEN legacy THEN NULL ELSE t0 END) AS starts,
+       array_agg(CASE WHEN legacy THEN NULL ELSE t1 END) AS ends,
+       array_agg(CASE WHEN legacy THEN datalinker.wrap_us(datalinker.epoch_us(t0) + off_us) END) AS start_ticks,
+       array_agg(CASE WHEN legacy THEN datalinker.wrap_us(datalinker.epoch_us(t1) + off_us) END) AS end_ticks,
+       array_agg(dt) AS data_types,
+       array_agg(CASE WHEN %(buffered_every)s > 0 AND right(s.session_id, 6)::integer %% %(buffered_every)s = 0
+                      THEN s.end_time + %(upload_delay)s::interval + j * interval '1 millisecond'  -- one burst, days later
+                      ELSE t1 + interval '1.5 seconds' END) AS received                             -- live, as recorded
 FROM public.sessions s
 CROSS JOIN LATERAL (SELECT s.clock_offset_info IS NOT NULL AND NOT %(linked)s AS legacy,
                            datalinker.clock_offset_us(s.clock_offset_info) AS off_us) k
@@ -154,18 +168,22 @@ CROSS JOIN unnest(%(data_types)s::text[]) dt
 CROSS JOIN LATERAL (SELECT s.start_time + j * %(chunk_seconds)s * interval '1 second' AS t0,
                            s.start_time + (j + 1) * %(chunk_seconds)s * interval '1 second' AS t1) c
 WHERE s.session_id LIKE %(prefix)s || '%%'
+GROUP BY s.session_id
+) u
 """
 
 IMAGE_SERIES = """
-INSERT INTO public.images (object_id, user_id, session_id, captured_at)
-SELECT 'img/' || s.session_id || '/' || k, s.user_id, s.session_id, s.start_time + k * interval '5 minutes'
+SELECT datalinker.add_media('image', array_agg(s.user_id::text), array_agg('img/' || s.session_id || '/' || k),
+                            array_agg(s.session_id::text), array_agg(s.start_time + k * interval '5 minutes'),
+                            array_agg(NULL::integer))
 FROM public.sessions s CROSS JOIN generate_series(0, %(images)s - 1) k
 WHERE s.session_id LIKE %(prefix)s || '%%'
 """
 
 AUDIO_SERIES = """
-INSERT INTO public.audio_clips (object_id, user_id, session_id, captured_at, duration_ms)
-SELECT 'audio/' || s.session_id, s.user_id, s.session_id, s.start_time + interval '30 seconds', 20000
+SELECT datalinker.add_media('audio', array_agg(s.user_id::text), array_agg('audio/' || s.session_id),
+                            array_agg(s.session_id::text), array_agg(s.start_time + interval '30 seconds'),
+                            array_agg(20000))
 FROM public.sessions s WHERE s.session_id LIKE %(prefix)s || '%%'
 """
 
@@ -194,4 +212,5 @@ def add_session_series(conn: psycopg.Connection[Any], prefix: str, n: int, minut
     if images:
         conn.execute(IMAGE_SERIES, {"prefix": prefix, "images": images})
         conn.execute(AUDIO_SERIES, {"prefix": prefix})
-    return cur.rowcount
+    row = cur.fetchone()
+    return int(row[0]) if row else 0

@@ -21,7 +21,7 @@ from psycopg.rows import dict_row
 from rich.console import Console
 from rich.progress import MofNCompleteColumn, Progress
 
-from datalinker import dbadmin, queries
+from datalinker import builders, dbadmin, queries
 from datalinker.output import show
 from datalinker.migrate import migrate
 from datalinker.synthetic import load_lab_day
@@ -112,7 +112,7 @@ class AmqpRoundTrip:
     def publish_ends(self, conn: psycopg.Connection, ends: list[tuple[str, object]]) -> None:
         """The Session Manager writes the end time, then publishes {"session_id"} to RabbitMQ."""
         for session_id, end in ends:
-            conn.execute("UPDATE public.sessions SET end_time = %s WHERE session_id = %s", [end, session_id])
+            conn.execute(builders.END_WITHOUT_JOB, [end, session_id])
             self.channel.basic_publish("", self.in_queue, json.dumps({"session_id": session_id}).encode(),
                                        pika.BasicProperties(delivery_mode=2, message_id=f"end-{session_id}"))
 
