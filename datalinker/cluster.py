@@ -83,8 +83,8 @@ def migrate_cluster(cluster: Cluster) -> None:
             backend.apply_migrations_only(backend.to_apply(read_migrations(str(PROXY_MIGRATIONS))))
     finally:
         backend.connection.close()
-    with psycopg.connect(cluster.proxy) as conn:
-        apply_proxy_sql(conn)
+    with psycopg.connect(cluster.proxy) as conn, psycopg.connect(cluster.shards[0].conninfo) as shard:
+        apply_proxy_sql(conn, shard)
         init_partitions(conn, cluster)
     log.info("cluster migrated: %d shard(s), proxy with %d partitions", len(cluster.shards), cluster.partitions)
 
@@ -95,14 +95,35 @@ FUNCTION_OF = ("SELECT p.oid::regprocedure::text FROM pg_catalog.pg_proc p"
 COMMENT = sql.SQL("COMMENT ON FUNCTION {} IS {}")
 
 
-def apply_proxy_sql(conn: psycopg.Connection[Any]) -> None:
-    """Re-create the proxy's functions from sql/proxy (grants last), each commented with its file's header line;
-    drop proxy functions that no file defines."""
+# In sql/proxy, `datalinker.f(...)` stands for the shard's own arguments and result of datalinker.f, and
+# `(... of datalinker.g)` for the arguments of g: the proxy's signatures are read from a migrated shard's catalogue.
+SAME_AS_SHARD = re.compile(r"(CREATE OR REPLACE FUNCTION [\w.]+)\(\.\.\.(?: of datalinker\.(\w+))?\)")
+SHARD_SIGNATURE = ("SELECT pg_catalog.pg_get_function_arguments(p.oid), pg_catalog.pg_get_function_result(p.oid)"
+                   " FROM pg_catalog.pg_proc p WHERE p.pronamespace = 'datalinker'::regnamespace AND p.proname = %s")
+
+
+def with_shard_signatures(text: str, shard: psycopg.Connection[Any]) -> str:
+    """text with every `(...)` placeholder replaced by the shard's signature (types schema-qualified)."""
+    def signature(match: re.Match[str]) -> str:
+        name = match[2] or match[1].rsplit(".", 1)[1]
+        with shard.transaction():
+            shard.execute("SET LOCAL search_path = pg_catalog")
+            rows = shard.execute(SHARD_SIGNATURE, [name]).fetchall()
+        if len(rows) != 1:
+            raise ValueError(f"the shard has {len(rows)} functions datalinker.{name}: the proxy serves exactly one")
+        arguments, result = rows[0]
+        return f"{match[1]}({arguments})" + ("" if match[2] else f" RETURNS {result}")
+    return SAME_AS_SHARD.sub(signature, text)
+
+
+def apply_proxy_sql(conn: psycopg.Connection[Any], shard: psycopg.Connection[Any]) -> None:
+    """Re-create the proxy's functions from sql/proxy (grants last), with the signatures of the shard API read
+    from `shard`, each commented with its file's header line; drop proxy functions that no file defines."""
     files = [PARTITION_OF] + sorted(PROXY_SQL.glob("*.sql"), key=lambda p: (p.name == "grants.sql", p.name))
     with conn.cursor() as cur:
         cur.execute("SET LOCAL check_function_bodies = off")
         for path in files[:-1]:
-            sqlsource.apply_file(cur, path)
+            sqlsource.apply_file(cur, path, with_shard_signatures(path.read_text(encoding="utf-8"), shard))
             header = HEADER.search(path.read_text())
             assert header is not None, f"{path} has no '-- schema.name: contract' header"
             for (function,) in cur.execute(FUNCTION_OF, [header[1], header[2]]).fetchall():

@@ -113,10 +113,10 @@ def sql_files(sql_dir: Path = SQL_DIR) -> list[Path]:
     return [f for folder in SQL_FOLDERS for f in sorted((sql_dir / folder).glob("*.sql"))]
 
 
-def apply_file(cur: Any, path: Path) -> None:
-    """CREATE OR REPLACE one file; if PostgreSQL refuses the replacement (42P13: other return type or
-    parameter names), drop the function by name and create it again."""
-    text = path.read_text(encoding="utf-8")
+def apply_file(cur: Any, path: Path, text: str | None = None) -> None:
+    """CREATE OR REPLACE one file (or `text`, the file as rewritten); if PostgreSQL refuses the replacement
+    (42P13: other return type or parameter names), drop the function by name and create it again."""
+    text = path.read_text(encoding="utf-8") if text is None else text
     cur.execute("SAVEPOINT datalinker_sql_file")
     try:
         cur.execute(text)

@@ -1,9 +1,5 @@
 -- datalinker.add_chunks: on the proxy, an upload of any users' chunks, split by user onto their shards; how many were new.
-CREATE OR REPLACE FUNCTION datalinker.add_chunks(p_user_id text[], p_object_id text[], p_session_id text[],
-                                                 p_start_time timestamptz[], p_end_time timestamptz[],
-                                                 p_start_time_device bigint[], p_end_time_device bigint[],
-                                                 p_data_type text[], p_received_at timestamptz[])
-RETURNS integer
+CREATE OR REPLACE FUNCTION datalinker.add_chunks(...)
 LANGUAGE sql
 SET search_path = pg_catalog, pg_temp
 AS $$

@@ -1,6 +1,5 @@
 -- datalinker.add_experiment: on the proxy, creates the experiment with one id on every shard (a session on any shard may name it); true when new anywhere.
-CREATE OR REPLACE FUNCTION datalinker.add_experiment(p_experiment_id uuid, p_name text, p_description text DEFAULT NULL)
-RETURNS boolean
+CREATE OR REPLACE FUNCTION datalinker.add_experiment(...)
 LANGUAGE sql
 SET search_path = pg_catalog, pg_temp
 AS $$

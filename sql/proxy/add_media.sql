@@ -1,7 +1,5 @@
 -- datalinker.add_media: on the proxy, images or audio clips of any users, split by user onto their shards; how many were new.
-CREATE OR REPLACE FUNCTION datalinker.add_media(p_kind text, p_user_id text[], p_object_id text[], p_session_id text[],
-                                                p_captured_at timestamptz[], p_duration_ms integer[])
-RETURNS integer
+CREATE OR REPLACE FUNCTION datalinker.add_media(...)
 LANGUAGE sql
 SET search_path = pg_catalog, pg_temp
 AS $$

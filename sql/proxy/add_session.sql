@@ -1,10 +1,5 @@
 -- datalinker.add_session: on the proxy, notes the session's user in the session directory, then creates it on that user's shard; same contract as on a shard.
-CREATE OR REPLACE FUNCTION datalinker.add_session(p_session_id text, p_user_id text, p_start_time timestamptz,
-                                                  p_session_type text DEFAULT 'main',
-                                                  p_clock_offset_info jsonb DEFAULT NULL,
-                                                  p_experiment_id uuid DEFAULT NULL,
-                                                  p_calibration_for text DEFAULT NULL)
-RETURNS boolean
+CREATE OR REPLACE FUNCTION datalinker.add_session(...)
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $$

@@ -1,8 +1,5 @@
 -- datalinker.doctor: on the proxy, doctor over the shards — a check warns when it warns on any shard; counts added (settings: the largest value).
-CREATE OR REPLACE FUNCTION datalinker.doctor(p_unlinked_hours integer DEFAULT 24,
-                                             p_max_queue_age_seconds integer DEFAULT 600,
-                                             p_max_dead_tuples integer DEFAULT 100000)
-RETURNS TABLE (check_name text, status text, count bigint, detail text)
+CREATE OR REPLACE FUNCTION datalinker.doctor(...)
 LANGUAGE sql
 SET search_path = pg_catalog, pg_temp
 AS $$

@@ -1,6 +1,5 @@
 -- datalinker.end_session: on the proxy, end_session on the session's shard (found in the session directory).
-CREATE OR REPLACE FUNCTION datalinker.end_session(p_session_id text, p_end_time timestamptz DEFAULT now())
-RETURNS bigint
+CREATE OR REPLACE FUNCTION datalinker.end_session(...)
 LANGUAGE plproxy
 AS $$
     CLUSTER 'datalinker';

@@ -1,6 +1,5 @@
 -- datalinker.relink_session: on the proxy, relink_session on the session's shard.
-CREATE OR REPLACE FUNCTION datalinker.relink_session(p_session_id text)
-RETURNS SETOF datalinker.link_result
+CREATE OR REPLACE FUNCTION datalinker.relink_session(...)
 LANGUAGE plproxy
 AS $$
     CLUSTER 'datalinker';

@@ -1,7 +1,5 @@
 -- datalinker.session_status: on the proxy, the session's status row from its shard.
-CREATE OR REPLACE FUNCTION datalinker.session_status(p_session_id text)
-RETURNS TABLE (session_id text, user_id text, start_time timestamptz, end_time timestamptz, link_status text,
-               link_error text, objects_linked bigint)
+CREATE OR REPLACE FUNCTION datalinker.session_status(...)
 LANGUAGE plproxy
 AS $$
     CLUSTER 'datalinker';

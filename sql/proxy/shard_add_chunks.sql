@@ -1,8 +1,5 @@
 -- datalinker_proxy.shard_add_chunks: PL/Proxy SPLIT of an upload by user: each shard gets the elements of its users.
-CREATE OR REPLACE FUNCTION datalinker_proxy.shard_add_chunks(p_user_id text[], p_object_id text[], p_session_id text[],
-                                                             p_start_time timestamptz[], p_end_time timestamptz[],
-                                                             p_start_time_device bigint[], p_end_time_device bigint[],
-                                                             p_data_type text[], p_received_at timestamptz[])
+CREATE OR REPLACE FUNCTION datalinker_proxy.shard_add_chunks(... of datalinker.add_chunks)
 RETURNS SETOF integer
 LANGUAGE plproxy
 AS $$

@@ -1,5 +1,5 @@
 -- datalinker_proxy.shard_add_experiment: PL/Proxy call of datalinker.add_experiment on every shard.
-CREATE OR REPLACE FUNCTION datalinker_proxy.shard_add_experiment(p_experiment_id uuid, p_name text, p_description text)
+CREATE OR REPLACE FUNCTION datalinker_proxy.shard_add_experiment(... of datalinker.add_experiment)
 RETURNS SETOF boolean
 LANGUAGE plproxy
 AS $$

@@ -1,7 +1,5 @@
 -- datalinker_proxy.shard_add_media: PL/Proxy SPLIT of a media upload by user.
-CREATE OR REPLACE FUNCTION datalinker_proxy.shard_add_media(p_kind text, p_user_id text[], p_object_id text[],
-                                                            p_session_id text[], p_captured_at timestamptz[],
-                                                            p_duration_ms integer[])
+CREATE OR REPLACE FUNCTION datalinker_proxy.shard_add_media(... of datalinker.add_media)
 RETURNS SETOF integer
 LANGUAGE plproxy
 AS $$

@@ -1,7 +1,5 @@
 -- datalinker_proxy.shard_add_session: PL/Proxy call of datalinker.add_session on the shard of p_user_id.
-CREATE OR REPLACE FUNCTION datalinker_proxy.shard_add_session(p_session_id text, p_user_id text, p_start_time timestamptz,
-                                                              p_session_type text, p_clock_offset_info jsonb,
-                                                              p_experiment_id uuid, p_calibration_for text)
+CREATE OR REPLACE FUNCTION datalinker_proxy.shard_add_session(... of datalinker.add_session)
 RETURNS boolean
 LANGUAGE plproxy
 AS $$

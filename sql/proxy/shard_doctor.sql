@@ -1,6 +1,5 @@
 -- datalinker_proxy.shard_doctor: doctor() of every shard.
-CREATE OR REPLACE FUNCTION datalinker_proxy.shard_doctor(p_unlinked_hours integer, p_max_queue_age_seconds integer,
-                                                         p_max_dead_tuples integer)
+CREATE OR REPLACE FUNCTION datalinker_proxy.shard_doctor(... of datalinker.doctor)
 RETURNS TABLE (check_name text, status text, count bigint, detail text)
 LANGUAGE plproxy
 AS $$

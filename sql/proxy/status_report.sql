@@ -1,6 +1,5 @@
 -- datalinker.status_report: on the proxy, status_report summed over the shards (counts added, the oldest age over all shards; detail: the first shard's).
-CREATE OR REPLACE FUNCTION datalinker.status_report()
-RETURNS TABLE (section text, name text, count bigint, detail text, age_s bigint)
+CREATE OR REPLACE FUNCTION datalinker.status_report(...)
 LANGUAGE sql
 SET search_path = pg_catalog, pg_temp
 AS $$

@@ -1,7 +1,5 @@
 -- datalinker.unplaced_chunks: on the proxy, one user's unplaced chunks from that user's shard, or everybody's from every shard (NULL).
-CREATE OR REPLACE FUNCTION datalinker.unplaced_chunks(p_user_id text DEFAULT NULL)
-RETURNS TABLE (object_id varchar, user_id varchar, data_type varchar, received_at timestamptz, reason text,
-               candidate_sessions varchar[])
+CREATE OR REPLACE FUNCTION datalinker.unplaced_chunks(...)
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $$
