@@ -19,6 +19,9 @@ API_DOC = Path("docs/sql-api.md")
 TUNABLE_DOCS = (Path("README.md"), Path("docs/operations.md"))
 TUNABLES_BEGIN = "<!-- tunables: written by `datalinker docs` from datalinker.settings; edit the migration, not this -->"
 TUNABLES_END = "<!-- end of tunables -->"
+ARCHITECTURE_DOC = Path("README.md")
+ARCHITECTURE_BEGIN = "<!-- sql folders: written by `datalinker docs` from sqlsource.SQL_FOLDER_TITLES and the catalogue -->"
+ARCHITECTURE_END = "<!-- end of sql folders -->"
 
 FUNCTIONS = """
 SELECT p.proname AS name, p.oid::regprocedure::text AS identity,
@@ -149,17 +152,32 @@ def api_doc(conn: Any) -> str:
     return "\n".join(parts).rstrip() + "\n"
 
 
-def with_tunables(text: str, table: str) -> str:
-    """text with the block between the tunables markers replaced by table."""
-    start, end = text.index(TUNABLES_BEGIN) + len(TUNABLES_BEGIN), text.index(TUNABLES_END)
-    return text[:start] + "\n" + table + "\n" + text[end:]
+def with_block(text: str, begin: str, end: str, block: str) -> str:
+    """text with what stands between the markers begin and end replaced by block."""
+    start, stop = text.index(begin) + len(begin), text.index(end)
+    return text[:start] + "\n" + block + "\n" + text[stop:]
+
+
+def folders_table(conn: Any) -> str:
+    """README's map of sql/: each folder, what it holds and the DESIGN section it implements, its functions."""
+    files = source_files()
+    names = sorted({r["name"] for r in conn.execute(FUNCTIONS).fetchall()})
+    rows = []
+    for folder, title in SQL_FOLDER_TITLES.items():
+        what, _, section = title.rpartition(" (")
+        mine = [n for n in names if n in files and files[n].parent.name == folder]
+        rows.append([f"`sql/{folder}/`", what, section.rstrip(")"), ", ".join(f"`{n}`" for n in mine) or "grants"])
+    return markdown_table(["folder", "holds", "DESIGN", "functions"], rows)
 
 
 def expected(conn: Any, root: Path) -> dict[Path, str]:
     """Every file `datalinker docs` writes, with the content it must have."""
     table = tunables_table(conn)
     files = {root / API_DOC: api_doc(conn)}
-    files.update({root / p: with_tunables((root / p).read_text(encoding="utf-8"), table) for p in TUNABLE_DOCS})
+    files.update({root / p: with_block((root / p).read_text(encoding="utf-8"), TUNABLES_BEGIN, TUNABLES_END, table)
+                  for p in TUNABLE_DOCS})
+    readme = root / ARCHITECTURE_DOC
+    files[readme] = with_block(files[readme], ARCHITECTURE_BEGIN, ARCHITECTURE_END, folders_table(conn))
     return files
 
 
