@@ -9,7 +9,7 @@ import psycopg
 from tests.cluster.conftest import ProxyCluster
 
 SIGNATURES = """
-SELECT p.proname, pg_get_function_identity_arguments(p.oid), pg_get_function_result(p.oid),
+SELECT p.proname, pg_get_function_arguments(p.oid), pg_get_function_result(p.oid),
        (SELECT l.lanname FROM pg_language l WHERE l.oid = p.prolang)
 FROM pg_proc p WHERE p.pronamespace = 'datalinker'::regnamespace
 """
