@@ -19,8 +19,9 @@ from pathlib import Path
 
 import psycopg
 
-from bench import amqp, measure, placement, report, shards, workload
+from bench import amqp, history, measure, placement, report, shards, workload
 from bench.pipeline import pipeline, rss_soak
+from bench.pipeline import workers_scan as pipeline_scan
 from datalinker import dbadmin
 from datalinker.migrate import migrate
 
@@ -74,10 +75,7 @@ def clocks(r: Run) -> None:
     noisy = r.ids["clk-"]
     measure.link_only(r.conn, noisy[:1])
     r.results["noisy_clock_link_ms"] = measure.link_only(r.conn, noisy)
-    with r.conn.transaction(force_rollback=True):
-        row = r.conn.execute("SELECT objects_linked FROM datalinker.link_session(%s)", [noisy[0]]).fetchone()
-    assert row is not None
-    r.results["noisy_clock_linked"] = row[0]
+    r.results["noisy_clock_linked"] = placement.objects_linked(r.conn, noisy[0])
     r.results["fit_10000_ms"] = placement.fit_10000_ms(r.conn)
 
 
@@ -126,6 +124,11 @@ def lab_day(r: Run) -> None:
                                        minutes=45 if r.size.minutes >= 45 else r.size.minutes))
 
 
+def history_cost(r: Run) -> None:
+    say(f"history: {r.size.history_days} days of one user's 8-h wear, each against a fresh user's day")
+    r.results.update(history.run(r.conn, r.size.history_days))
+
+
 def memory(r: Run) -> None:
     say(f"memory: one worker over {r.size.rss_jobs:,} jobs")
     r.results["worker_rss_mb_start"], r.results["worker_rss_mb_end"] = rss_soak(r.conn, r.conninfo, r.size.rss_jobs)
@@ -134,7 +137,7 @@ def memory(r: Run) -> None:
 
 def run(size: workload.Size, show_explain: bool) -> tuple[dict[str, float], str]:
     stages: list[Callable[[Run], None]] = [load, latency, buffered, clocks, lambda r: scaling(r, show_explain),
-                                           small_sessions, long_sessions, lab_day, memory]
+                                           small_sessions, long_sessions, lab_day, history_cost, memory]
     given = bool(os.environ.get("DATABASE_URL"))
     # A throwaway cluster sized for the 10x table (about 1.5 GB), so runs measure the linker, not the disk.
     with dbadmin.server(prefer_ephemeral=not given, postgres_args="-c shared_buffers=2GB -c autovacuum=off") as admin, \
@@ -145,26 +148,6 @@ def run(size: workload.Size, show_explain: bool) -> tuple[dict[str, float], str]
             for stage in stages:
                 stage(r)
     return r.results, r.notes
-
-
-def workers_scan(sessions: int, max_workers: int = 4) -> dict[str, float]:
-    """Pipeline throughput of small and 15-min sessions with 1..max_workers worker processes."""
-    results: dict[str, float] = {}
-    with dbadmin.server(prefer_ephemeral=not os.environ.get("DATABASE_URL"),
-                        postgres_args="-c shared_buffers=1GB -c autovacuum=off") as admin, \
-            dbadmin.throwaway_database(admin, prefix="datalinker_bench") as conninfo:
-        migrate(conninfo)
-        with psycopg.connect(conninfo, autocommit=True) as conn:
-            for n in range(1, max_workers + 1):
-                say(f"{n} worker(s)")
-                workload.make_sessions(conn, f"w{n}s-", sessions, minutes=0.5, users=50, ended=False,
-                                       new_device_every=5, images=1)
-                workload.make_sessions(conn, f"w{n}l-", max(4, sessions // 40), minutes=15, users=20, ended=False,
-                                       day=workload.DAY.replace(day=10 + n))
-                measure.settle(conn)
-                results[f"workers{n}_small_sessions_per_s"] = pipeline(conn, conninfo, f"w{n}s-", n, 0.5)
-                results[f"workers{n}_15min_sessions_per_s"] = pipeline(conn, conninfo, f"w{n}l-", n, 15)
-    return results
 
 
 def say(message: str) -> None:
@@ -197,7 +180,7 @@ def main(argv: list[str] | None = None) -> int:
                 figures.update({f"shards{n}_{k}": v for k, v in result.items()})
                 print(shards.table({n: result}) if n == 1 else shards.table({n: result}).splitlines()[-1])
     elif args.workers_scan:
-        scan = workers_scan(sessions={"tiny": 20, "quick": 200}.get(args.size or "", 600))
+        scan = pipeline_scan(sessions={"tiny": 20, "quick": 200}.get(args.size or "", 600))
         print(report.scan_table(scan, 4))
         figures = scan
     else:

@@ -12,7 +12,9 @@ from pathlib import Path
 import psycopg
 
 from bench import workload
-from bench.measure import session_ids
+from bench.measure import session_ids, settle
+from datalinker import dbadmin
+from datalinker.migrate import migrate
 
 ROOT = Path(__file__).resolve().parent.parent
 LISTENERS = ("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
@@ -105,3 +107,23 @@ def rss_soak(conn: psycopg.Connection, conninfo: str, jobs: int) -> tuple[float,
         return start, rss_mb(procs[0].pid)
     finally:
         stop_workers(procs)
+
+
+def workers_scan(sessions: int, max_workers: int = 4) -> dict[str, float]:
+    """Pipeline throughput of small and 15-min sessions with 1..max_workers worker processes."""
+    results: dict[str, float] = {}
+    with dbadmin.server(prefer_ephemeral=not os.environ.get("DATABASE_URL"),
+                        postgres_args="-c shared_buffers=1GB -c autovacuum=off") as admin, \
+            dbadmin.throwaway_database(admin, prefix="datalinker_bench") as conninfo:
+        migrate(conninfo)
+        with psycopg.connect(conninfo, autocommit=True) as conn:
+            for n in range(1, max_workers + 1):
+                print(f"# {n} worker(s)", file=sys.stderr, flush=True)
+                workload.make_sessions(conn, f"w{n}s-", sessions, minutes=0.5, users=50, ended=False,
+                                       new_device_every=5, images=1)
+                workload.make_sessions(conn, f"w{n}l-", max(4, sessions // 40), minutes=15, users=20, ended=False,
+                                       day=workload.DAY.replace(day=10 + n))
+                settle(conn)
+                results[f"workers{n}_small_sessions_per_s"] = pipeline(conn, conninfo, f"w{n}s-", n, 0.5)
+                results[f"workers{n}_15min_sessions_per_s"] = pipeline(conn, conninfo, f"w{n}l-", n, 15)
+    return results

@@ -11,11 +11,21 @@ from bench import workload
 
 LAB_DAY = datetime(2026, 4, 6, 8, 0, tzinfo=timezone.utc)
 
+BARE_DAY_UPDATE = ("UPDATE public.raw_data_objects SET start_time = start_time, end_time = end_time,"
+                   " session_id = session_id WHERE user_id LIKE 'day-user-%' AND session_id IS NOT NULL")
 SESSIONS_IN_START_ORDER = "SELECT session_id FROM public.sessions WHERE session_id LIKE %s ORDER BY start_time, session_id"
 def make_buffered(conn: psycopg.Connection, prefix: str, n: int, minutes: float, experiment_id: object) -> int:
     """n sessions whose chunks all arrive in one burst three days after the session ended."""
     return workload.make_sessions(conn, prefix, n, minutes, users=n, experiment_id=experiment_id,
                                   buffered_every=1, upload_delay="3 days", day=workload.DAY.replace(day=9))
+
+
+def objects_linked(conn: psycopg.Connection, session_id: str) -> int:
+    """What link_session would link for the session (rolled back)."""
+    with conn.transaction(force_rollback=True):
+        row = conn.execute("SELECT objects_linked FROM datalinker.link_session(%s)", [session_id]).fetchone()
+    assert row is not None
+    return int(row[0])
 
 
 def lab_day(conn: psycopg.Connection, users: int, hours: float, minutes: float = 45) -> dict[str, float]:
@@ -35,8 +45,13 @@ def lab_day(conn: psycopg.Connection, users: int, hours: float, minutes: float =
     placed = conn.execute("SELECT count(*) FROM public.raw_data_objects WHERE user_id LIKE 'day-user-%'"
                           " AND session_id IS NOT NULL").fetchone()
     assert placed is not None
+    with conn.transaction(force_rollback=True):  # the physical limit: writing the same rows, nothing decided
+        bare = time.perf_counter()
+        conn.execute(BARE_DAY_UPDATE)
+        bare = time.perf_counter() - bare
     return {"lab_day_users": users, "lab_day_sessions": len(ids), "lab_day_chunks": chunks,
-            "lab_day_placed": placed[0], "lab_day_s": elapsed, "lab_day_chunks_per_s": placed[0] / elapsed}
+            "lab_day_placed": placed[0], "lab_day_s": elapsed, "lab_day_chunks_per_s": placed[0] / elapsed,
+            "lab_day_bare_update_per_s": placed[0] / bare}
 
 
 # 60 sync measurements a minute apart, consistent with the session's constant offset: ±40 µs of jitter, two

@@ -28,6 +28,8 @@ def rows(r: dict[str, float]) -> list[Row]:
         ("lab day: time to place everything, session by session (s)", r["lab_day_s"], ""),
         ("lab day: chunks placed per second", r["lab_day_chunks_per_s"], ""),
         ("lab day: chunks placed / chunks", r["lab_day_placed"] / r["lab_day_chunks"], "1.0"),
+        ("lab day: bare UPDATE of the same rows (chunks/s)", r["lab_day_bare_update_per_s"], ""),
+        ("lab day: placement rate / bare UPDATE", r["lab_day_chunks_per_s"] / r["lab_day_bare_update_per_s"], ">= 0.5"),
         ("direct link_session calls, small sessions (sessions/s)", r["direct_sessions_per_s"], ""),
         ("pipeline, 1 worker --batch 1, small sessions (sessions/s)", r["worker1_batch1_sessions_per_s"], ""),
         ("pipeline, 1 worker --batch 10, small sessions (sessions/s)", r["worker1_sessions_per_s"], ""),
@@ -45,7 +47,27 @@ def rows(r: dict[str, float]) -> list[Row]:
         (f"worker RSS after {int(r['rss_jobs']):,} jobs (MB)", r["worker_rss_mb_end"], "flat"),
         ("rows in raw_data_objects (1x / 10x)", f"{int(r['rows_total']):,} / {int(r['rows_total_10x']):,}", ""),
         ("chunks per 60-min session", r["chunks_per_session"], ""),
-    ]
+    ] + history_rows(r)
+
+
+def history_rows(r: dict[str, float]) -> list[Row]:
+    """Issue 21: the same day measured for a user with `days` of history and for a fresh one (same run)."""
+    out: list[Row] = []
+    for days in sorted(int(k[7:-11]) for k in r if k.startswith("history") and k.endswith("_old_link_s")):
+        def old(k: str) -> float:
+            return r[f"history{days}_old_{k}"]
+
+        def new(k: str) -> float:
+            return r[f"history{days}_fresh_{k}"]
+
+        out += [(f"after {days} d of 8-h wear: link_session old / fresh (s)", f"{old('link_s'):.3f} / {new('link_s'):.3f}", ""),
+                (f"after {days} d: link old / fresh", old("link_s") / new("link_s"), "<= 1.2"),
+                (f"after {days} d: one upload + its placement pass, old / fresh (ms)",
+                 f"{old('pass_s') * 1000:.1f} / {new('pass_s') * 1000:.1f}", "old <= 10"),
+                (f"after {days} d: pass old / fresh", old("pass_s") / new("pass_s"), "<= 1.5"),
+                (f"after {days} d: server CPU per upload + pass, old / fresh (ms)",
+                 f"{old('cpu_s') * 1000:.0f} / {new('cpu_s') * 1000:.0f}", "")]
+    return out
 
 
 def table(r: dict[str, float]) -> str:

@@ -28,13 +28,15 @@ class Size:
     lab_day_users: int = 21  # simulated lab day: users (a third of their sessions buffered offline)
     lab_day_hours: float = 8
     minutes: float = 60
+    history_days: tuple[int, ...] = (1, 12, 30)  # days of one user's 8-h wear before the day measured
 
 
 SIZES = {
     "default": Size(sessions=7, background=500_000, small_sessions=600, long_sessions=6, rss_jobs=10_000),
-    "quick": Size(sessions=5, background=50_000, small_sessions=300, long_sessions=3, rss_jobs=1_000, lab_day_hours=2),
+    "quick": Size(sessions=5, background=50_000, small_sessions=300, long_sessions=3, rss_jobs=1_000, lab_day_hours=2,
+                  history_days=(1, 3)),
     "tiny": Size(sessions=2, background=2_000, small_sessions=20, long_sessions=1, rss_jobs=40, minutes=2,
-                 lab_day_users=3, lab_day_hours=1),
+                 lab_day_users=3, lab_day_hours=1, history_days=(1,)),
 }
 
 

@@ -1,0 +1,98 @@
+"""Cost against history (issue 21, DESIGN §3a): a wearable worn 8 h a day with one 1-hour session a day, its
+days going by, against a fresh user's identical day in the same database and the same run.
+
+History as the linker leaves it: each past day's session ended, its chunks linked (UTC and session_id), the
+~7 h of live chunks between sessions still device-time rows without a session. Measured on "today" (a new
+session of each user, its chunks uploaded live): link_session, and one placement pass after one upload (a
+chunk, then place_user), each in a rolled-back transaction (median of `repeats`), plus the server's CPU time
+for that upload and pass.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import psycopg
+
+from datalinker import builders
+
+FIRST_DAY = datetime(2026, 6, 1, 8, 0, tzinfo=timezone.utc)  # wear 08:00–16:00, session 11:00–12:00
+SESSION_FROM, SESSION_HOURS, WEAR_HOURS = timedelta(hours=3), 1, 8
+OFFSET_US = builders.offset_us(builders.DEFAULT_OFFSET_MS)
+
+# One day of 1-s chunks of one user, uploaded live (1.5 s after each chunk's end), through the ingest API:
+# linked = in the day's session with UTC and session_id (what link_session left), else device ticks only.
+DAY_OF_CHUNKS = """
+SELECT datalinker.add_chunks(array_agg(%(user)s::text), array_agg(%(user)s || '/' || %(tag)s || '/' || k),
+           array_agg(CASE WHEN linked THEN %(session)s END), array_agg(CASE WHEN linked THEN t0 END),
+           array_agg(CASE WHEN linked THEN t0 + interval '1 second' END),
+           array_agg(datalinker.wrap_us(datalinker.epoch_us(t0) + %(off)s)),
+           array_agg(datalinker.wrap_us(datalinker.epoch_us(t0) + 1000000 + %(off)s)),
+           array_agg('eeg'::text), array_agg(t0 + interval '2.5 seconds'))
+FROM generate_series(0, %(seconds)s - 1) k
+CROSS JOIN LATERAL (SELECT %(wear)s::timestamptz + k * interval '1 second' AS t0) c
+CROSS JOIN LATERAL (SELECT %(history)s AND t0 >= %(s0)s AND t0 < %(s1)s AS linked) l
+"""
+
+
+def add_day(conn: psycopg.Connection, user: str, day: int, history: bool) -> str:
+    """One worn day of `user` (day 0 = FIRST_DAY) with its session, ended; returns the session id."""
+    wear = FIRST_DAY + timedelta(days=day)
+    start, end = wear + SESSION_FROM, wear + SESSION_FROM + timedelta(hours=SESSION_HOURS)
+    session = f"{user}-day{day:03d}"
+    builders.add_session(conn, session, user, start, end)
+    conn.execute(DAY_OF_CHUNKS, {"user": user, "tag": f"d{day:03d}", "session": session, "off": OFFSET_US,
+                                 "seconds": WEAR_HOURS * 3600, "wear": wear, "s0": start, "s1": end,
+                                 "history": history})
+    return session
+
+
+def server_cpu_s(conn: psycopg.Connection) -> float:
+    """CPU seconds (user + system) of this connection's backend so far (Linux /proc, same machine)."""
+    pid = conn.execute("SELECT pg_backend_pid()").fetchone()[0]  # type: ignore[index]
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / 100.0
+
+
+def measure_today(conn: psycopg.Connection, user: str, day: int, repeats: int) -> dict[str, float]:
+    """link_session of the day's session; one upload (the next 1-s chunk after the day's wear, live) and the
+    placement pass after it."""
+    link, upload, cpu = [], [], []
+    session = add_day(conn, user, day, history=False)
+    t0 = FIRST_DAY + timedelta(days=day, hours=WEAR_HOURS)
+    tick = builders.device_tick(t0, OFFSET_US)
+    for k in range(repeats):
+        with conn.transaction(force_rollback=True):
+            started = time.perf_counter()
+            conn.execute("SELECT * FROM datalinker.link_session(%s)", [session]).fetchall()
+            link.append(time.perf_counter() - started)
+        with conn.transaction(force_rollback=True):
+            conn.execute("SELECT * FROM datalinker.link_session(%s)", [session]).fetchall()
+            cpu0, started = server_cpu_s(conn), time.perf_counter()
+            builders.insert_chunks(conn, [builders.tick_chunk(f"{user}/upload/{k}", user, tick, (tick + 10**6) % 2**32,
+                                                              t0 + timedelta(seconds=2.5))])
+            conn.execute("SELECT * FROM datalinker.place_user(%s)", [user]).fetchall()
+            upload.append(time.perf_counter() - started)
+            cpu.append(server_cpu_s(conn) - cpu0)
+    return {"link_s": statistics.median(link), "pass_s": statistics.median(upload), "cpu_s": statistics.median(cpu)}
+
+
+def run(conn: psycopg.Connection, checkpoints: tuple[int, ...], repeats: int = 3) -> dict[str, float]:
+    """History grown to each checkpoint (days), then today measured for the old and a fresh user."""
+    results: dict[str, float] = {}
+    built = 0
+    for days in checkpoints:  # days of history before "today" (day index `days`)
+        for day in range(built, days):
+            add_day(conn, "hist-old", day, history=True)
+        conn.execute("VACUUM ANALYZE public.raw_data_objects")
+        old = measure_today(conn, "hist-old", days, repeats)
+        fresh = measure_today(conn, f"hist-fresh{days}", days, repeats)
+        for key in ("link_s", "pass_s", "cpu_s"):
+            results[f"history{days}_old_{key}"], results[f"history{days}_fresh_{key}"] = old[key], fresh[key]
+        # today becomes history as the worker would leave it: linked, its between-session chunks pending
+        conn.execute("SELECT * FROM datalinker.link_session(%s)", [f"hist-old-day{days:03d}"]).fetchall()
+        built = days + 1
+    return results
