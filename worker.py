@@ -1,9 +1,8 @@
 """datalinker worker: a thin daemon that claims jobs from data_linker_queue and runs them in SQL.
 
-When the queue is empty it handles placement requests (`datalinker.place_next_user`): users whose
-late or offline device-time chunks arrived after their session was linked.
-
-Jobs: `datalinker.claim_job` claims up to --batch messages in its own committed transaction
+Jobs are of two kinds on the one queue, handled alike: a session job `{"session_id"}` (the session ended:
+link it) and a placement job `{"user_id"}` (queued by an upload: place the user's late or offline chunks).
+`datalinker.claim_job` claims up to --batch messages in its own committed transaction
 (visibility timeout set, read_ct counted), then `datalinker.process_job` runs each in a transaction
 of its own (link, delete, notify downstream, or dead-letter). All decisions are made in the
 database; this loop only waits, calls and logs.
@@ -104,8 +103,6 @@ class Worker:
             if claimed:
                 self.process(work, claimed.popleft())
                 continue
-            if self.place(work):
-                continue
             if self.settings.exit_when_idle:
                 return True
             if listen is None:
@@ -115,40 +112,6 @@ class Worker:
                     pass
         for job in claimed:  # stopping with jobs of the batch left: make them visible again at once
             work.execute(queries.RETRY_JOB, {"msg_id": job["msg_id"], "delay_seconds": 0})
-        return True
-
-    def place(self, work: psycopg.Connection[dict[str, Any]]) -> bool:
-        """Place one requested user's late or offline chunks (one transaction); False when nothing was requested."""
-        started = time.monotonic()
-        try:
-            rows = work.execute(queries.PLACE_NEXT_USER).fetchall()
-        except psycopg.Error as exc:
-            if work.broken:
-                raise
-            retry = self.transient(work, exc)
-            self.metrics.placements.labels("retried" if retry else "failed").inc()
-            event(logging.WARNING if retry else logging.ERROR, "placement",
-                  "placement outcome=%s sqlstate=%s error=%r", "retry" if retry else "error", exc.sqlstate,
-                  str(exc).strip(), outcome="retry" if retry else "error", error=str(exc).strip())
-            self.stop.wait(1.0)  # the request stays; a transient error is tried again shortly
-            return retry
-        if not rows:
-            return False
-        self.jobs_done += 1
-        ms = (time.monotonic() - started) * 1000
-        if rows[0]["error"]:  # the database kept the request and retries it later; other users go on
-            self.metrics.placements.labels("failed").inc()
-            event(logging.ERROR, "placement", "placement user=%r outcome=failed error=%r", rows[0]["user_id"],
-                  rows[0]["error"], user_id=rows[0]["user_id"], outcome="failed", error=rows[0]["error"],
-                  duration_ms=round(ms, 1))
-            return True
-        placed = sum(r["placed"] for r in rows)
-        self.metrics.placements.labels("placed").inc()
-        self.metrics.chunks_linked.inc(placed)
-        event(logging.INFO, "placement", "placement user=%r placed=%s ambiguous=%s sessions=%s ms=%.1f",
-              rows[0]["user_id"], placed, sum(r["ambiguous"] for r in rows),
-              [r["session_id"] for r in rows if r["placed"]], ms, user_id=rows[0]["user_id"], outcome="placed",
-              duration_ms=round(ms, 1))
         return True
 
     @staticmethod
@@ -176,6 +139,8 @@ class Worker:
             delay = min(2 ** claim["read_ct"], self.settings.vt_seconds)
             work.execute(queries.RETRY_JOB, {"msg_id": claim["msg_id"], "delay_seconds": delay})
             self.metrics.job("retried", time.monotonic() - started)
+            if claim["user_id"] is not None:
+                self.metrics.placements.labels("retried").inc()
             event(logging.WARNING if self.transient(work, exc) else logging.ERROR, "job",
                   "job msg_id=%s session=%r outcome=retry attempt=%s sqlstate=%s error=%r retry_in_s=%s",
                   claim["msg_id"], claim["session_id"], claim["read_ct"], exc.sqlstate, str(exc).strip(), delay,
@@ -186,11 +151,14 @@ class Worker:
         self.jobs_done += 1
         seconds = time.monotonic() - started
         self.metrics.job(result["outcome"], seconds, result["objects_linked"] or 0)
+        if result["user_id"] is not None:  # a placement job
+            self.metrics.placements.labels("placed" if result["outcome"] == "completed" else "failed").inc()
         event(logging.INFO, "job",
-              "job msg_id=%s session=%r outcome=%s reason=%s converted=%s linked=%s media=%s attempt=%s ms=%.1f",
-              result["msg_id"], result["session_id"], result["outcome"], result["reason"],
+              "job msg_id=%s session=%r user=%r outcome=%s reason=%s converted=%s linked=%s media=%s attempt=%s ms=%.1f",
+              result["msg_id"], result["session_id"], result["user_id"], result["outcome"], result["reason"],
               result["objects_converted"], result["objects_linked"], result["media_linked"], claim["read_ct"],
-              seconds * 1000, job_id=result["msg_id"], session_id=result["session_id"], outcome=result["outcome"],
+              seconds * 1000, job_id=result["msg_id"], session_id=result["session_id"], user_id=result["user_id"],
+              outcome=result["outcome"],
               reason=result["reason"], attempt=claim["read_ct"], duration_ms=round(seconds * 1000, 1))
 
 

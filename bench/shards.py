@@ -65,7 +65,8 @@ def run_cluster(admin: str, shards: int, users: int, hours: float) -> dict[str, 
             ingest_s = time.perf_counter() - started
             for shard in conninfos[1:]:
                 with psycopg.connect(shard, autocommit=True) as conn:
-                    conn.execute("DELETE FROM datalinker.placement_requests")  # linking below places them
+                    conn.execute("DELETE FROM datalinker.placement_requests")  # linking below places them:
+                    conn.execute("DELETE FROM pgmq.q_data_linker_queue WHERE message ? 'user_id'")  # no placement jobs
                     conn.execute("VACUUM ANALYZE")
             workers = [p for shard in conninfos[1:] for p in start_workers(shard, 1)]
             try:

@@ -39,7 +39,7 @@ class WorkerMetrics:
                             " retried)", ["outcome"], registry=r)
         self.duration = Histogram("datalinker_job_duration_seconds", "Time to process one job",
                                   buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60), registry=r)
-        self.placements = Counter("datalinker_placements", "Placement requests handled, by outcome (placed, failed,"
+        self.placements = Counter("datalinker_placements", "Placement jobs handled, by outcome (placed, failed,"
                                   " retried)", ["outcome"], registry=r)
         self.chunks_linked = Counter("datalinker_chunks_linked", "Chunks linked by this worker's jobs and placements",
                                      registry=r)

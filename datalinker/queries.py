@@ -6,12 +6,12 @@ FROM datalinker.link_session(p_session_id => %(session_id)s)
 """
 
 CLAIM_JOB = """
-SELECT msg_id, read_ct, session_id FROM datalinker.claim_job(p_vt_seconds => %(vt_seconds)s, p_qty => %(qty)s)
+SELECT msg_id, read_ct, session_id, user_id FROM datalinker.claim_job(p_vt_seconds => %(vt_seconds)s, p_qty => %(qty)s)
 """
 
 # One statement, so one transaction in autocommit: link, delete the message, notify downstream — or dead-letter.
 PROCESS_JOB = """
-SELECT msg_id, session_id, outcome, reason, link_status, objects_converted, objects_linked, media_linked
+SELECT msg_id, session_id, user_id, outcome, reason, link_status, objects_converted, objects_linked, media_linked
 FROM datalinker.process_job(p_msg_id => %(msg_id)s, p_max_attempts => %(max_attempts)s)
 """
 
@@ -24,10 +24,8 @@ IS_TRANSIENT = "SELECT datalinker.is_transient(p_sqlstate => %(sqlstate)s) AS is
 # Every lock wait of the worker is bounded; 55P03 is transient (datalinker.is_transient): the job is retried later.
 SET_LOCK_TIMEOUT = "SELECT set_config('lock_timeout', %(ms)s, false)"
 
-LISTEN = ('LISTEN "pgmq.q_data_linker_queue.INSERT"', "LISTEN datalinker_placement")
+LISTEN = ('LISTEN "pgmq.q_data_linker_queue.INSERT"',)
 
-# Late and offline data: one user's pending device-time chunks placed per call (zero rows: nothing requested).
-PLACE_NEXT_USER = "SELECT user_id, session_id, placed, ambiguous, error FROM datalinker.place_next_user()"
 
 RELINK_SESSION = """
 SELECT session_id, link_status, objects_converted, objects_linked, media_linked, objects_ambiguous

@@ -114,3 +114,12 @@ def when_device_shows(tick: int, not_before: datetime, offset_ms: float | Decima
     """The first UTC time at or after `not_before` at which the device shows `tick`."""
     delta = (tick - builders.device_tick(not_before, builders.offset_us(offset_ms))) % builders.P
     return not_before + timedelta(microseconds=delta)
+
+
+def run_jobs(conn: psycopg.Connection) -> list[dict[str, Any]]:
+    """Claim and process every visible job of data_linker_queue, as the worker would; their result rows."""
+    done: list[dict[str, Any]] = []
+    while claim := conn.execute("SELECT msg_id FROM datalinker.claim_job(30)").fetchone():
+        cur = conn.cursor(row_factory=dict_row)
+        done.append(cur.execute("SELECT * FROM datalinker.process_job(%s)", [claim[0]]).fetchone())
+    return done

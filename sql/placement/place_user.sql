@@ -55,6 +55,6 @@ BEGIN
 END;
 $$;
 
-COMMENT ON FUNCTION datalinker.place_user(text) IS $doc$Links every chunk `chunk_placements` places (exact UTC, `session_id`, `linked_by = 'placement'`), repeating while a round places something (a placed segment can rule out another's candidate); deletes the user's placement request first. Takes `pg_advisory_xact_lock(hashtext('datalinker.place_user'), hashtext(user_id))`. Part of `link_session` and `place_next_user`.
+COMMENT ON FUNCTION datalinker.place_user(text) IS $doc$Links every chunk `chunk_placements` places (exact UTC, `session_id`, `linked_by = 'placement'`), repeating while a round places something (a placed segment can rule out another's candidate); deletes the user's placement request first. Takes `pg_advisory_xact_lock(hashtext('datalinker.place_user'), hashtext(user_id))`. Part of `link_session` and `place_job`.
 
 Example: `SELECT * FROM datalinker.place_user('u1');`$doc$;

@@ -17,7 +17,7 @@ TO datalinker_worker, datalinker_readonly, datalinker_session_manager;
 
 GRANT EXECUTE ON FUNCTION
     datalinker.claim_job(integer, integer), datalinker.process_job(bigint, integer),
-    datalinker.retry_job(bigint, integer), datalinker.link_session(text), datalinker.place_next_user()
+    datalinker.retry_job(bigint, integer), datalinker.link_session(text)
 TO datalinker_worker;
 
 GRANT EXECUTE ON FUNCTION datalinker.end_session(text, timestamptz) TO datalinker_session_manager;

@@ -20,7 +20,9 @@ BEGIN
     END IF;
     BEGIN
         v_payload := p_body::jsonb;
-        v_reason := datalinker.payload_problem(v_payload);
+        v_reason := coalesce(datalinker.payload_problem(v_payload),
+                             CASE WHEN v_payload ? 'user_id' THEN 'a placement job {"user_id"} is queued by uploads,'
+                                                                   ' not over AMQP' END);
     EXCEPTION WHEN data_exception THEN
         v_reason := 'payload is not JSON: ' || left(coalesce(p_body, 'NULL'), 200);
     END;

@@ -1,6 +1,6 @@
 -- datalinker.claim_job: claims up to p_qty visible data_linker_queue messages for p_vt_seconds (one pgmq.read: read_ct counted) and marks their sessions processing; call it in its own short transaction and commit.
 CREATE OR REPLACE FUNCTION datalinker.claim_job(p_vt_seconds integer DEFAULT 60, p_qty integer DEFAULT 1)
-RETURNS TABLE (msg_id bigint, read_ct integer, session_id text)
+RETURNS TABLE (msg_id bigint, read_ct integer, session_id text, user_id text)
 LANGUAGE plpgsql
 SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
@@ -27,11 +27,12 @@ BEGIN
         RETURNING 1
     )
     SELECT m.msg_id, m.read_ct,
-           CASE WHEN jsonb_typeof(m.message) = 'object' THEN m.message ->> 'session_id' END
+           CASE WHEN jsonb_typeof(m.message) = 'object' THEN m.message ->> 'session_id' END,
+           CASE WHEN jsonb_typeof(m.message) = 'object' THEN m.message ->> 'user_id' END
       FROM msgs m ORDER BY m.msg_id;
 END;
 $$;
 
-COMMENT ON FUNCTION datalinker.claim_job(integer, integer) IS $doc$Step 1 of up to `p_qty` (1..1000, else `22023` naming `p_qty`) jobs in one `pgmq.read` (the worker's `--batch`): the messages are leased for `p_vt_seconds` (`read_ct` + 1) and their sessions marked `processing`. Commit it on its own so `read_ct` survives a crash of a work transaction; zero rows when nothing is visible. Then call `process_job(msg_id)` for each, each in its own transaction.
+COMMENT ON FUNCTION datalinker.claim_job(integer, integer) IS $doc$Step 1 of up to `p_qty` (1..1000, else `22023` naming `p_qty`) jobs in one `pgmq.read` (the worker's `--batch`), session jobs and placement jobs alike: the messages are leased for `p_vt_seconds` (`read_ct` + 1) and the sessions of session jobs marked `processing`. Commit it on its own so `read_ct` survives a crash of a work transaction; zero rows when nothing is visible. Then call `process_job(msg_id)` for each, each in its own transaction.
 
 Example: `SELECT * FROM datalinker.claim_job(60, 10);`$doc$;

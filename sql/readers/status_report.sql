@@ -20,15 +20,11 @@ AS $$
            extract(epoch FROM now() - min(r.requested_at))::bigint
     FROM datalinker.placement_requests r
     UNION ALL
-    SELECT 'placement requests', 'failing', count(*), min(r.user_id || ': ' || r.last_error),
-           extract(epoch FROM now() - min(r.requested_at))::bigint
-    FROM datalinker.placement_requests r WHERE r.last_error IS NOT NULL
-    UNION ALL
     SELECT 'unlinked chunks', p.reason, p.chunks, p.users || ' user(s); oldest received ' || p.oldest_received::text,
            extract(epoch FROM now() - p.oldest_received)::bigint
     FROM datalinker.placement_summary() p
 $$;
 
-COMMENT ON FUNCTION datalinker.status_report() IS $doc$Sessions per link_status, pgmq queue lengths and oldest message age, open placement requests, unlinked device-time chunks per reason (see unplaced_chunks); age_s: the age in seconds of the oldest message, request or chunk (NULL for sessions).
+COMMENT ON FUNCTION datalinker.status_report() IS $doc$Sessions per link_status, pgmq queue lengths and oldest message age, users with a placement job queued, unlinked device-time chunks per reason (see unplaced_chunks); age_s: the age in seconds of the oldest message, request or chunk (NULL for sessions).
 
 Example: `SELECT * FROM datalinker.status_report();`$doc$;

@@ -13,6 +13,7 @@ from collections import defaultdict
 import psycopg
 import pytest
 
+from datalinker import builders
 from tests.amqp.rabbit import Names, Received, bridge, collect, publish, take_all
 from tests.fuzzcount import CASES
 from tests.helpers import MIN, T0, add_device_chunk, add_session
@@ -24,8 +25,9 @@ def ended_sessions(conn: psycopg.Connection, n: int, prefix: str = "s") -> list[
     ids = []
     for i in range(n):
         sid, start = f"{prefix}{i:04d}", T0 + i * 20 * MIN
-        add_session(conn, sid, f"u{i % 5}", start, start + 10 * MIN)
-        add_device_chunk(conn, f"{sid}-c", f"u{i % 5}", start + MIN, start + 4 * MIN)
+        add_session(conn, sid, f"u{i % 5}", start, None)
+        add_device_chunk(conn, f"{sid}-c", f"u{i % 5}", start + MIN, start + 4 * MIN)  # live: no placement job
+        conn.execute(builders.END_WITHOUT_JOB, [start + 10 * MIN, sid])  # ended, as the Session Manager writes it
         ids.append(sid)
     return ids
 
@@ -107,7 +109,8 @@ def test_a_bad_payload_lands_in_the_dead_letter_queue_with_its_reason_and_is_nev
     [good] = ended_sessions(conn, 1)
     add_session(conn, "running", "u9", T0, None)
     publish(names.in_queue, [("bad-1", b"not json"), ("bad-2", {"session_id": "nope"}), ("bad-3", {"session": 1}),
-                             ("bad-4", {"session_id": "running"}), ("good", {"session_id": good})])
+                             ("bad-4", {"session_id": "running"}), ("bad-5", {"user_id": "u9"}),
+                             ("good", {"session_id": good})])
     with bridge(db_env, names, "--exit-when-idle") as proc:
         assert proc.wait(timeout=60) == 0, proc.stdout.read() if proc.stdout else ""
     dead = {r.message_id: (r.body, r.headers["x-datalinker-reason"]) for r in take_all(names.dead_letter_queue)}
@@ -116,6 +119,7 @@ def test_a_bad_payload_lands_in_the_dead_letter_queue_with_its_reason_and_is_nev
         "bad-2": (b'{"session_id": "nope"}', "DL001: unknown session 'nope'"),
         "bad-3": (b'{"session": 1}', 'payload has no "session_id" key'),
         "bad-4": (b'{"session_id": "running"}', "DL002: session 'running' has not ended (end_time is NULL)"),
+        "bad-5": (b'{"user_id": "u9"}', 'a placement job {"user_id"} is queued by uploads, not over AMQP'),
     }
     assert take_all(names.in_queue) == [], "nothing requeued"
     assert conn.execute("SELECT message ->> 'session_id' FROM pgmq.q_data_linker_queue").fetchall() == [(good,)]

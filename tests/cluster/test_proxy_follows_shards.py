@@ -23,6 +23,8 @@ NOT_PROXIED = {
     "link_chunks": "a step of run_link",
     "link_media": "a step of run_link",
     "place_user": "placement runs on the shard, from its own worker",
+    "place_job": "the work of a placement job of the shard's own queue",
+    "announce": "a step of process_job, into the shard's own event_correction_queue",
     "chunk_placements": "read by place_user and unplaced_chunks on the shard",
     "pending_device_chunks": "a step of require_clock_offset",
     "session_objects": "SETOF a shard table: query the shard (docs/scaling.md)",

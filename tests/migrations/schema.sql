@@ -39,6 +39,7 @@ CREATE FUNCTION datalinker.add_experiment(p_experiment_id uuid, p_name text, p_d
 CREATE FUNCTION datalinker.add_media(p_kind text, p_user_id text[], p_object_id text[], p_session_id text[], p_captured_at timestamp with time zone[], p_duration_ms integer[]) RETURNS integer;
 CREATE FUNCTION datalinker.add_session(p_session_id text, p_user_id text, p_start_time timestamp with time zone, p_session_type text DEFAULT 'main'::text, p_clock_offset_info jsonb DEFAULT NULL::jsonb, p_experiment_id uuid DEFAULT NULL::uuid, p_calibration_for text DEFAULT NULL::text) RETURNS boolean;
 CREATE FUNCTION datalinker.amend_session(p_session_id text, p_end_time timestamp with time zone DEFAULT NULL::timestamp with time zone, p_clock_offset_info jsonb DEFAULT NULL::jsonb) RETURNS SETOF datalinker.link_result;
+CREATE FUNCTION datalinker.announce(p_session_id text) RETURNS void;
 CREATE TABLE public.sessions (
     session_id character varying NOT NULL,
     user_id character varying NOT NULL,
@@ -63,7 +64,7 @@ CREATE FUNCTION datalinker.calibration_sessions(p_user_id text, p_experiment_id 
 CREATE FUNCTION datalinker.check_end_time(p_session public.sessions, p_end_time timestamp with time zone) RETURNS void;
 CREATE FUNCTION datalinker.chunk_placements(p_user_id text) RETURNS TABLE(object_id character varying, data_type character varying, received_at timestamp with time zone, status text, session_id character varying, start_time timestamp with time zone, end_time timestamp with time zone, candidate_sessions character varying[]);
 CREATE FUNCTION datalinker.claim_events(p_vt integer, p_qty integer) RETURNS TABLE(msg_id bigint, read_ct integer, enqueued_at timestamp with time zone, message jsonb);
-CREATE FUNCTION datalinker.claim_job(p_vt_seconds integer DEFAULT 60, p_qty integer DEFAULT 1) RETURNS TABLE(msg_id bigint, read_ct integer, session_id text);
+CREATE FUNCTION datalinker.claim_job(p_vt_seconds integer DEFAULT 60, p_qty integer DEFAULT 1) RETURNS TABLE(msg_id bigint, read_ct integer, session_id text, user_id text);
 CREATE FUNCTION datalinker.clock_fit(p_clock_offset_info jsonb, p_data_from timestamp with time zone DEFAULT NULL::timestamp with time zone, p_data_to timestamp with time zone DEFAULT NULL::timestamp with time zone) RETURNS SETOF datalinker.clock_piece;
 CREATE FUNCTION datalinker.clock_judge(p_at_us numeric[], p_offset_us numeric[], p_piece integer[], p_keep boolean[], p_lines datalinker.clock_line[], p_data_from timestamp with time zone, p_data_to timestamp with time zone) RETURNS SETOF datalinker.clock_piece;
 CREATE FUNCTION datalinker.clock_line(p_at_us numeric[], p_offset_us numeric[], p_start datalinker.clock_line DEFAULT NULL::datalinker.clock_line) RETURNS datalinker.clock_line;
@@ -116,10 +117,10 @@ CREATE TABLE public.raw_data_objects (
     CONSTRAINT raw_data_objects_utc_positive CHECK ((end_time > start_time))
 );
 CREATE FUNCTION datalinker.pending_device_chunks(p_user_id text, p_from timestamp with time zone, p_to timestamp with time zone) RETURNS SETOF public.raw_data_objects;
-CREATE FUNCTION datalinker.place_next_user() RETURNS TABLE(user_id character varying, session_id character varying, placed integer, ambiguous integer, error text);
+CREATE FUNCTION datalinker.place_job(p_user_id text) RETURNS TABLE(placed integer, reason text, error text);
 CREATE FUNCTION datalinker.place_user(p_user_id text) RETURNS TABLE(session_id character varying, placed integer, ambiguous integer);
 CREATE FUNCTION datalinker.placement_summary() RETURNS TABLE(reason text, chunks bigint, users bigint, oldest_received timestamp with time zone);
-CREATE FUNCTION datalinker.process_job(p_msg_id bigint, p_max_attempts integer DEFAULT 5) RETURNS TABLE(msg_id bigint, session_id text, outcome text, reason text, link_status text, objects_converted integer, objects_linked integer, media_linked integer);
+CREATE FUNCTION datalinker.process_job(p_msg_id bigint, p_max_attempts integer DEFAULT 5) RETURNS TABLE(msg_id bigint, session_id text, outcome text, reason text, link_status text, objects_converted integer, objects_linked integer, media_linked integer, user_id text);
 CREATE FUNCTION datalinker.purge_amqp_inbox(p_older_than interval) RETURNS bigint;
 CREATE FUNCTION datalinker.purge_archive(p_older_than interval) RETURNS TABLE(queue_name text, purged bigint);
 CREATE FUNCTION datalinker.relink_session(p_session_id text) RETURNS SETOF datalinker.link_result;
@@ -147,8 +148,7 @@ CREATE TABLE datalinker.amqp_inbox (
 );
 CREATE TABLE datalinker.placement_requests (
     user_id character varying NOT NULL,
-    requested_at timestamp with time zone DEFAULT now() NOT NULL,
-    last_error text
+    requested_at timestamp with time zone DEFAULT now() NOT NULL
 );
 CREATE TABLE datalinker.settings (
     name text NOT NULL,
@@ -294,6 +294,7 @@ GRANT ALL ON FUNCTION datalinker.add_media(p_kind text, p_user_id text[], p_obje
 REVOKE ALL ON FUNCTION datalinker.add_session(p_session_id text, p_user_id text, p_start_time timestamp with time zone, p_session_type text, p_clock_offset_info jsonb, p_experiment_id uuid, p_calibration_for text) FROM PUBLIC;
 GRANT ALL ON FUNCTION datalinker.add_session(p_session_id text, p_user_id text, p_start_time timestamp with time zone, p_session_type text, p_clock_offset_info jsonb, p_experiment_id uuid, p_calibration_for text) TO datalinker_session_manager;
 REVOKE ALL ON FUNCTION datalinker.amend_session(p_session_id text, p_end_time timestamp with time zone, p_clock_offset_info jsonb) FROM PUBLIC;
+REVOKE ALL ON FUNCTION datalinker.announce(p_session_id text) FROM PUBLIC;
 GRANT SELECT ON TABLE public.sessions TO datalinker_readonly;
 REVOKE ALL ON FUNCTION datalinker.calibration_sessions(p_user_id text, p_experiment_id uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION datalinker.calibration_sessions(p_user_id text, p_experiment_id uuid) TO datalinker_readonly;
@@ -364,8 +365,7 @@ GRANT ALL ON FUNCTION datalinker.payload_problem(p_message jsonb) TO datalinker_
 GRANT ALL ON FUNCTION datalinker.payload_problem(p_message jsonb) TO datalinker_session_manager;
 GRANT SELECT ON TABLE public.raw_data_objects TO datalinker_readonly;
 REVOKE ALL ON FUNCTION datalinker.pending_device_chunks(p_user_id text, p_from timestamp with time zone, p_to timestamp with time zone) FROM PUBLIC;
-REVOKE ALL ON FUNCTION datalinker.place_next_user() FROM PUBLIC;
-GRANT ALL ON FUNCTION datalinker.place_next_user() TO datalinker_worker;
+REVOKE ALL ON FUNCTION datalinker.place_job(p_user_id text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION datalinker.place_user(p_user_id text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION datalinker.placement_summary() FROM PUBLIC;
 GRANT ALL ON FUNCTION datalinker.placement_summary() TO datalinker_readonly;

@@ -213,3 +213,40 @@ def test_upgrading_to_line_uncertainty_keeps_settings_data_and_jobs_and_links_re
             assert conn.execute("SELECT link_status FROM public.sessions").fetchone() == ("completed",)
             assert conn.execute("SELECT session_id FROM public.raw_data_objects").fetchone() == ("s",), \
                 "the clock refused before (1.5 ms jitter per point) links after the upgrade"
+
+
+def test_upgrading_to_one_unit_of_work_turns_open_placement_requests_into_jobs(admin_conninfo: str) -> None:
+    """0012: a database of the previous release, mid-day: a late chunk's placement request (one had failed before)
+    and a queued session job. After migrate both are jobs on data_linker_queue; the worker's steps place the chunk
+    and announce the session once; nothing is lost."""
+    from yoyo import get_backend, read_migrations
+
+    from datalinker.migrate import MIGRATIONS_DIR, yoyo_uri
+    from tests.helpers import MIN, SEC, T0, add_device_chunk, add_session, run_jobs
+
+    with dbadmin.throwaway_database(admin_conninfo) as conninfo:
+        backend = get_backend(yoyo_uri(conninfo))
+        previous = read_migrations(str(MIGRATIONS_DIR)).filter(lambda m: m.id < "0012")
+        with backend.lock():
+            backend.apply_migrations_only(backend.to_apply(previous))
+            backend.run_post_apply(previous)  # the previous release's functions: as it ran, with the old sql/ …
+        backend.connection.close()
+        with psycopg.connect(conninfo, autocommit=True) as conn:
+            conn.execute("DROP TRIGGER raw_data_objects_note_device_uploads ON public.raw_data_objects")  # … whose
+            add_session(conn, "s", "u1", T0, T0 + 30 * MIN)  # trigger only noted requests (no job)
+            add_device_chunk(conn, "late", "u1", T0 + MIN, T0 + MIN + SEC, received_at=T0 + 5 * MIN)
+            conn.execute("INSERT INTO datalinker.placement_requests (user_id, last_error)"
+                         " VALUES ('u1', '40001: could not serialize access')")
+            conn.execute("SELECT pgmq.send('data_linker_queue', '{\"session_id\": \"s\"}')")
+
+        migrate(conninfo)
+
+        assert snapshot(conninfo) == SNAPSHOT.read_text(), "an upgraded database has the schema of a new one"
+        with psycopg.connect(conninfo, autocommit=True) as conn:
+            queued = [r[0] for r in conn.execute("SELECT message FROM pgmq.q_data_linker_queue ORDER BY msg_id")]
+            assert queued == [{"session_id": "s"}, {"user_id": "u1"}], "the open request became a job"
+            assert {(r["session_id"], r["user_id"], r["outcome"]) for r in run_jobs(conn)} == {
+                ("s", None, "completed"), (None, "u1", "completed")}
+            assert conn.execute("SELECT session_id FROM public.raw_data_objects").fetchone() == ("s",)
+            assert conn.execute("SELECT message ->> 'session_id' FROM pgmq.q_event_correction_queue").fetchall() == [
+                ("s",)], "announced once"

@@ -22,7 +22,6 @@ INSERT INTO expected_exec VALUES
     ('datalinker.process_job(bigint,integer)',                   '{datalinker_worker}'),
     ('datalinker.retry_job(bigint,integer)',                     '{datalinker_worker}'),
     ('datalinker.link_session(text)',                            '{datalinker_worker}'),
-    ('datalinker.place_next_user()',                             '{datalinker_worker}'),
     ('datalinker.end_session(text,timestamptz)',                 '{datalinker_session_manager}'),
     ('datalinker.add_session(text,text,timestamptz,text,jsonb,uuid,text)', '{datalinker_session_manager}'),
     ('datalinker.add_experiment(uuid,text,text)',                '{datalinker_session_manager}'),

@@ -8,7 +8,7 @@ from datetime import timedelta
 import psycopg
 
 from datalinker import builders
-from tests.helpers import (MIN, SEC, T0, add_device_chunk, add_session, add_utc_chunk, chunk, link, session,
+from tests.helpers import (MIN, SEC, T0, add_device_chunk, add_session, add_utc_chunk, chunk, link, run_jobs, session,
                            snapshot)
 from tests.reference import P
 
@@ -32,6 +32,7 @@ def record(conn: psycopg.Connection, prefix: str, user: str, start, end, receive
 def reasons(conn: psycopg.Connection, user: str | None = None) -> dict[str, tuple[str, list[str] | None]]:
     return {r[0]: (r[1], r[2]) for r in conn.execute(
         "SELECT object_id, reason, candidate_sessions FROM datalinker.unplaced_chunks(%s)", [user]).fetchall()}
+
 
 
 def test_a_session_buffered_offline_for_three_days_is_placed_exactly(conn: psycopg.Connection) -> None:
@@ -100,19 +101,24 @@ def test_a_copy_of_100000_late_rows_is_noted_once_per_user(conn: psycopg.Connect
     print(f"COPY of 100,000 rows with the upload trigger: {time.monotonic() - started:.2f} s")
     assert conn.execute("SELECT user_id FROM datalinker.placement_requests ORDER BY 1").fetchall() == [
         ("u0",), ("u1",), ("u2",)], "one request per user, not per row"
+    assert conn.execute("SELECT message ->> 'user_id' FROM pgmq.q_data_linker_queue ORDER BY 1").fetchall() == [
+        ("u0",), ("u1",), ("u2",)], "and one placement job per user"
 
 
-def test_place_next_user_links_late_chunks_and_announces_the_completed_session(conn: psycopg.Connection) -> None:
+def test_a_placement_job_links_late_chunks_and_announces_the_completed_session(conn: psycopg.Connection) -> None:
     add_session(conn, "s", "u1", T0, T0 + 30 * MIN)
     record(conn, "live", "u1", T0, T0 + 10 * MIN, lambda end: end + SEC)
     link(conn, "s")
+    run_jobs(conn)  # the upload's job: link_session placed everything already
     conn.execute("DELETE FROM public.raw_data_objects WHERE object_id = 'live-0030'")
+    conn.execute("DELETE FROM pgmq.q_event_correction_queue")
     add_device_chunk(conn, "resent", "u1", T0 + 300 * SEC, T0 + 310 * SEC, received_at=T0 + 6 * HOUR)
-    rows = conn.execute("SELECT user_id, session_id, placed FROM datalinker.place_next_user()").fetchall()
-    assert rows == [("u1", "s", 1)]
+    assert conn.execute("SELECT message FROM pgmq.q_data_linker_queue").fetchall() == [({"user_id": "u1"},)], \
+        "the upload queued one placement job"
+    assert [(r["user_id"], r["outcome"], r["objects_linked"]) for r in run_jobs(conn)] == [("u1", "completed", 1)]
     assert chunk(conn, "resent")["start_time"] == T0 + 300 * SEC, "anchored by its neighbours"
     assert conn.execute("SELECT message ->> 'session_id' FROM pgmq.q_event_correction_queue").fetchall() == [("s",)]
-    assert conn.execute("SELECT * FROM datalinker.place_next_user()").fetchall() == [], "nothing left requested"
+    assert run_jobs(conn) == [], "nothing left queued"
 
 
 def test_relink_after_a_clock_fix_undoes_only_the_linkers_rows(conn: psycopg.Connection) -> None:
@@ -188,21 +194,42 @@ def test_a_callers_float_and_time_settings_change_no_conversion(conn: psycopg.Co
     assert conn.execute(query).fetchone() == expected
 
 
-def test_a_user_whose_placement_fails_never_blocks_the_others(conn: psycopg.Connection) -> None:
+def test_a_user_whose_placement_fails_is_dead_lettered_like_a_session_and_never_blocks_the_others(
+        conn: psycopg.Connection) -> None:
     for user in ("u1", "u2"):
         add_session(conn, f"s-{user}", user, T0, T0 + 30 * MIN)
         link(conn, f"s-{user}")
-        add_device_chunk(conn, f"late-{user}", user, T0 + MIN, T0 + 2 * MIN, received_at=T0 + 6 * HOUR)
-    conn.execute("UPDATE datalinker.placement_requests SET requested_at = requested_at - interval '1 s'"
-                 " WHERE user_id = 'u1'")  # u1's request is the oldest
+    run_jobs(conn)
     # A data error while placing u1 (a constraint someone added), nothing wrong with u2.
     conn.execute("ALTER TABLE public.raw_data_objects ADD CONSTRAINT no_late_u1"
                  " CHECK (object_id <> 'late-u1' OR start_time IS NULL) NOT VALID")
+    for user in ("u1", "u2"):
+        add_device_chunk(conn, f"late-{user}", user, T0 + MIN, T0 + 2 * MIN, received_at=T0 + 6 * HOUR)
 
-    failed = conn.execute("SELECT user_id, placed, error FROM datalinker.place_next_user()").fetchall()
-    assert failed[0][:2] == ("u1", 0) and failed[0][2].startswith("23514: ") and "no_late_u1" in failed[0][2]
-    assert conn.execute("SELECT user_id, placed FROM datalinker.place_next_user()").fetchall() == [("u2", 1)]
-    assert conn.execute("SELECT * FROM datalinker.place_next_user()").fetchall() == [], "u1 waits a minute, not in a loop"
+    done = {r["user_id"]: (r["outcome"], r["reason"], r["objects_linked"]) for r in run_jobs(conn)}
+    assert done == {"u1": ("dead_lettered", "placement_failed", 0), "u2": ("completed", None, 1)}
+    (letter,), = conn.execute("SELECT message FROM pgmq.q_data_linker_dead_letter").fetchall()
+    assert letter["payload"] == {"user_id": "u1"} and letter["reason"] == "placement_failed"
+    assert letter["error"].startswith("23514: ") and "no_late_u1" in letter["error"]
     assert chunk(conn, "late-u1")["session_id"] is None and chunk(conn, "late-u2")["session_id"] == "s-u2"
-    status = {(r[0], r[1]): (r[2], r[3]) for r in conn.execute("SELECT * FROM datalinker.status_report()")}
-    assert status[("placement requests", "failing")][0] == 1 and "no_late_u1" in status[("placement requests", "failing")][1]
+    assert run_jobs(conn) == [], "no retry loop: one dead letter, as for a session"
+    assert conn.execute("SELECT count(*) FROM datalinker.placement_requests").fetchone() == (0,), \
+        "u1's next upload queues a new job"
+    add_device_chunk(conn, "later-u1", "u1", T0 + 3 * MIN, T0 + 4 * MIN, received_at=T0 + 7 * HOUR)
+    assert conn.execute("SELECT message FROM pgmq.q_data_linker_queue").fetchall() == [({"user_id": "u1"},)]
+
+def test_a_placement_job_follows_the_session_jobs_attempt_limit(conn: psycopg.Connection) -> None:
+    """One retry policy: a placement job read more than max_attempts times is dead-lettered, like a session job."""
+    add_session(conn, "s", "u1", T0, T0 + 30 * MIN)
+    add_device_chunk(conn, "late", "u1", T0 + MIN, T0 + 2 * MIN, received_at=T0 + 6 * HOUR)
+    for _ in range(3):  # three claims whose work transactions never committed (transient errors, crashes)
+        conn.execute("SELECT * FROM datalinker.claim_job(0)")
+    (msg_id,), = conn.execute("SELECT msg_id FROM datalinker.claim_job(30)").fetchall()
+    cur = conn.cursor(row_factory=psycopg.rows.dict_row)
+    row = cur.execute("SELECT * FROM datalinker.process_job(%s, 3)", [msg_id]).fetchone()
+    assert (row["user_id"], row["outcome"], row["reason"]) == ("u1", "dead_lettered", "too_many_attempts")
+    (letter,), = conn.execute("SELECT message FROM pgmq.q_data_linker_dead_letter").fetchall()
+    assert (letter["payload"], letter["read_ct"]) == ({"user_id": "u1"}, 4)
+    assert conn.execute("SELECT count(*) FROM datalinker.placement_requests").fetchone() == (0,)
+    assert conn.execute("SELECT datalinker.requeue_dead(10)").fetchone() == (1,), "requeue-dead brings it back"
+    assert [(r["user_id"], r["outcome"], r["objects_linked"]) for r in run_jobs(conn)] == [("u1", "completed", 1)]

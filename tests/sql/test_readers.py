@@ -7,7 +7,7 @@ import sys
 
 import psycopg
 
-from tests.helpers import MIN, SEC, T0, add_device_chunk, add_experiment, add_session, add_utc_chunk, link
+from tests.helpers import MIN, SEC, T0, add_device_chunk, add_experiment, add_session, add_utc_chunk, link, run_jobs
 
 
 def plan(conn: psycopg.Connection, query: str, params: list[object]) -> str:
@@ -58,6 +58,7 @@ def test_doctor_reports_each_problem(conn: psycopg.Connection, db_env: dict[str,
     add_session(conn, "bad", "u2", T0, T0 + MIN, offset_ms=None)
     add_device_chunk(conn, "old", "u2", T0, T0 + SEC, received_at=T0)  # received long ago, never linked
     link(conn, "bad")
+    assert [r["user_id"] for r in run_jobs(conn)] == ["u2"], "the upload's placement job (nothing to place: no clock)"
     conn.execute("""SELECT pgmq.send('data_linker_queue', '{"nope": 1}')""")
     conn.execute("SELECT outcome FROM datalinker.process_job((SELECT msg_id FROM datalinker.claim_job(30)))")
     conn.execute("""SELECT pgmq.send('data_linker_queue', '{"session_id": "later"}')""")

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from psycopg.types.json import Jsonb
 
 from tests.fuzzcount import CASES
+from datalinker import builders
 from tests.helpers import MIN, SEC, T0, add_device_chunk, add_session, snapshot
 from tests.workers import background_worker, queue_messages, wait_until
 
@@ -35,8 +36,9 @@ session_ids = st.one_of(
 
 @pytest.fixture(scope="module")
 def fuzz_db(module_conn: psycopg.Connection) -> psycopg.Connection:
-    add_session(module_conn, "real", "u1", T0, T0 + 10 * MIN)
-    add_device_chunk(module_conn, "real-chunk", "u1", T0 + MIN, T0 + MIN + SEC)
+    add_session(module_conn, "real", "u1", T0, None)
+    add_device_chunk(module_conn, "real-chunk", "u1", T0 + MIN, T0 + MIN + SEC)  # uploaded while it ran: no job
+    module_conn.execute(builders.END_WITHOUT_JOB, [T0 + 10 * MIN, "real"])
     return module_conn
 
 
