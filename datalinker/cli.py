@@ -119,6 +119,13 @@ def cmd_unplaced(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_unexpire(args: argparse.Namespace) -> int:
+    with connect() as conn:
+        row = conn.execute(queries.UNEXPIRE, {"user_id": args.user}).fetchone()
+    show({"unexpired": [row]}, args.json)
+    return EXIT_OK
+
+
 def cmd_doctor(args: argparse.Namespace) -> int:
     with connect() as conn:
         rows = conn.execute(queries.DOCTOR, {"hours": args.hours, "max_queue_age": args.max_queue_age,
@@ -250,6 +257,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--user", default=None, help="only this user")
     p.add_argument("--limit", type=limit, default=200, help="rows to print (default 200)")
     p.set_defaults(func=cmd_unplaced)
+    p = sub.add_parser("unexpire", help="bring expired chunks (waited past the upload window) back and queue their placement")
+    p.add_argument("--user", help="only this user's (default: every user's)")
+    p.set_defaults(func=cmd_unexpire)
     p = sub.add_parser("end-session", help="end a session and queue its link job (one transaction)")
     p.add_argument("session_id")
     p.add_argument("end_time", nargs="?", type=aware_time, default=None,

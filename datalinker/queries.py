@@ -27,6 +27,9 @@ SET_LOCK_TIMEOUT = "SELECT set_config('lock_timeout', %(ms)s, false)"
 LISTEN = ('LISTEN "pgmq.q_data_linker_queue.INSERT"',)
 
 
+# Expired chunks (waited past the upload window) back into the pending set, their users' placement queued.
+UNEXPIRE = "SELECT datalinker.unexpire(p_user_id => %(user_id)s) AS chunks"
+
 RELINK_SESSION = """
 SELECT session_id, link_status, objects_converted, objects_linked, media_linked, objects_ambiguous
 FROM datalinker.relink_session(p_session_id => %(session_id)s)

@@ -10,6 +10,7 @@ AS $$
     WHERE r.user_id = p_user_id
       AND r.session_id IS NULL
       AND r.start_time IS NULL
+      AND r.expired_at IS NULL
       AND r.created_at > p_from - interval '4294967296 microseconds'
                                 - datalinker.skew_us() * interval '1 microsecond'
       AND r.created_at < p_to + interval '4294967296 microseconds'

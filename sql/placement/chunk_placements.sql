@@ -44,7 +44,7 @@ pend AS MATERIALIZED (
            (datalinker.epoch_us(r.created_at) + v_skew)
                - datalinker.wrap_us(datalinker.epoch_us(r.created_at) + v_skew - r.start_time_device) AS u
     FROM public.raw_data_objects r
-    WHERE r.user_id = p_user_id AND r.session_id IS NULL AND r.start_time IS NULL
+    WHERE r.user_id = p_user_id AND r.session_id IS NULL AND r.start_time IS NULL AND r.expired_at IS NULL
 ),
 neighbours AS (
     SELECT p.*,

@@ -5,24 +5,14 @@ LANGUAGE plpgsql
 SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
-DECLARE
-    v_user text;
 BEGIN
-    -- One job per user while one is queued: the request row is the mark, the job's place_user deletes it.
-    FOR v_user IN
-        INSERT INTO datalinker.placement_requests (user_id)
-        SELECT DISTINCT n.user_id
-        FROM new_rows n
-        WHERE n.session_id IS NULL AND n.start_time IS NULL
-          AND NOT EXISTS (  -- uploaded while a session of the user runs: its end_session places everything of the user
-              SELECT 1 FROM public.sessions s
-              WHERE s.user_id = n.user_id AND s.end_time IS NULL AND n.created_at >= s.start_time
-                AND n.created_at < s.start_time + datalinker.setting('max_session_us') * interval '1 microsecond')
-        ON CONFLICT (user_id) DO NOTHING
-        RETURNING user_id
-    LOOP
-        PERFORM pgmq.send('data_linker_queue', jsonb_build_object('user_id', v_user));
-    END LOOP;
+    PERFORM datalinker.queue_placements(array_agg(DISTINCT n.user_id))
+    FROM new_rows n
+    WHERE n.session_id IS NULL AND n.start_time IS NULL
+      AND NOT EXISTS (  -- uploaded while a session of the user runs: its end_session places everything of the user
+          SELECT 1 FROM public.sessions s
+          WHERE s.user_id = n.user_id AND s.end_time IS NULL AND n.created_at >= s.start_time
+            AND n.created_at < s.start_time + datalinker.setting('max_session_us') * interval '1 microsecond');
     RETURN NULL;
 END;
 $$;

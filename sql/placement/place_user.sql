@@ -17,9 +17,13 @@ DECLARE
     v_placed     varchar[] := '{}'::varchar[];
     v_round      integer := 0;
     v_undecided  integer;
+    v_expiring   varchar[];
+    v_horizon    timestamptz;  -- uploads before this can no longer be placed: the user's newest session is too late
 BEGIN
     PERFORM pg_advisory_xact_lock(hashtext('datalinker.place_user'), hashtext(p_user_id));
     DELETE FROM datalinker.placement_requests r WHERE r.user_id = p_user_id;
+    SELECT max(s.start_time) - datalinker.setting('max_upload_delay_us') * interval '1 microsecond' INTO v_horizon
+      FROM public.sessions s WHERE s.user_id = p_user_id;
     LOOP
         v_round := v_round + 1;
         SELECT array_agg(c.object_id) FILTER (WHERE c.status = 'placed'),
@@ -27,8 +31,9 @@ BEGIN
                array_agg(c.start_time) FILTER (WHERE c.status = 'placed'),
                array_agg(c.end_time) FILTER (WHERE c.status = 'placed'),
                array_agg(s.candidate) FILTER (WHERE c.status = 'ambiguous'),
-               count(DISTINCT c.object_id) FILTER (WHERE c.status IN ('ambiguous', 'waiting'))
-          INTO v_ids, v_sessions, v_starts, v_ends, v_ambiguous, v_undecided
+               count(DISTINCT c.object_id) FILTER (WHERE c.status IN ('ambiguous', 'waiting')),
+               array_agg(c.object_id) FILTER (WHERE c.status = 'waiting' AND c.received_at < v_horizon)
+          INTO v_ids, v_sessions, v_starts, v_ends, v_ambiguous, v_undecided, v_expiring
           FROM datalinker.chunk_placements(p_user_id) c
           LEFT JOIN LATERAL unnest(c.candidate_sessions) AS s(candidate) ON c.status = 'ambiguous';
         EXIT WHEN v_ids IS NULL OR v_round > 10;
@@ -45,6 +50,13 @@ BEGIN
         -- Another round can only settle chunks left ambiguous or waiting (a collision, a new anchor).
         EXIT WHEN v_undecided = 0;
     END LOOP;
+    -- Waiting past the upload window (DESIGN §3a): expired, never read by a pass again (statuses of a round that
+    -- placed nothing are final; unexpire or relink_session bring them back).
+    IF v_ids IS NULL AND v_expiring IS NOT NULL THEN
+        UPDATE public.raw_data_objects r SET expired_at = now()
+         WHERE r.object_id = ANY (v_expiring) AND r.user_id = p_user_id
+           AND r.session_id IS NULL AND r.start_time IS NULL;
+    END IF;
     RETURN QUERY
     SELECT x.session_id, count(*) FILTER (WHERE x.kind = 'placed')::integer,
            count(*) FILTER (WHERE x.kind = 'ambiguous')::integer
@@ -55,6 +67,6 @@ BEGIN
 END;
 $$;
 
-COMMENT ON FUNCTION datalinker.place_user(text) IS $doc$Links every chunk `chunk_placements` places (exact UTC, `session_id`, `linked_by = 'placement'`), repeating while a round places something (a placed segment can rule out another's candidate); deletes the user's placement request first. Takes `pg_advisory_xact_lock(hashtext('datalinker.place_user'), hashtext(user_id))`. Part of `link_session` and `place_job`.
+COMMENT ON FUNCTION datalinker.place_user(text) IS $doc$Links every chunk `chunk_placements` places (exact UTC, `session_id`, `linked_by = 'placement'`), repeating while a round places something (a placed segment can rule out another's candidate); deletes the user's placement request first. A chunk still waiting after the last round whose upload lies more than `max_upload_delay_us` before the start of the user's newest session is marked `expired_at` (reason `expired`): no pass reads it again until `unexpire` or `relink_session`. Takes `pg_advisory_xact_lock(hashtext('datalinker.place_user'), hashtext(user_id))`. Part of `link_session` and `place_job`.
 
 Example: `SELECT * FROM datalinker.place_user('u1');`$doc$;

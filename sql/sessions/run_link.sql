@@ -32,6 +32,8 @@ BEGIN
                    linked_by = NULL
              WHERE r.session_id = p_session_id AND r.linked_by IS NOT NULL;
             GET DIAGNOSTICS v_undone = ROW_COUNT;
+            UPDATE public.raw_data_objects r SET expired_at = NULL  -- the user's expired chunks are examined again
+             WHERE r.user_id = v_session.user_id AND r.expired_at IS NOT NULL;
         END IF;
         PERFORM datalinker.require_clock_offset(p_session_id);
         SELECT coalesce(sum(p.placed) FILTER (WHERE p.session_id = p_session_id), 0),

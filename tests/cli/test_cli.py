@@ -173,3 +173,17 @@ def test_cli_worker_is_worker_py_with_its_own_options(db_env: dict[str, str]) ->
     bad_batch = run_cli(db_env, "worker", "--batch", "0")
     assert bad_batch.returncode == 2 and "--batch 0 is outside 1..1000" in bad_batch.stderr
     assert run_cli(db_env, "status", "s-1", "--no-such-option").returncode == 2
+
+
+def test_unexpire_brings_expired_chunks_back_and_queues_their_placement(conn: psycopg.Connection,
+                                                                       db_env: dict[str, str]) -> None:
+    add_session(conn, "s", "u1", T0, T0 + 10 * MIN)
+    add_device_chunk(conn, "old", "u1", T0 + 3 * 60 * MIN, T0 + 3 * 60 * MIN + SEC, received_at=T0 + 4 * 60 * MIN)
+    conn.execute("DELETE FROM pgmq.q_data_linker_queue")
+    conn.execute("DELETE FROM datalinker.placement_requests")
+    conn.execute("UPDATE public.raw_data_objects SET expired_at = now() WHERE object_id = 'old'")  # as a pass leaves it
+    result = run_cli(db_env, "--json", "unexpire", "--user", "u1")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == [{"chunks": 1}]
+    assert conn.execute("SELECT expired_at FROM public.raw_data_objects WHERE object_id = 'old'").fetchone() == (None,)
+    assert conn.execute("SELECT message FROM pgmq.q_data_linker_queue").fetchall() == [({"user_id": "u1"},)]

@@ -25,6 +25,7 @@ NOT_PROXIED = {
     "place_user": "placement runs on the shard, from its own worker",
     "place_job": "the work of a placement job of the shard's own queue",
     "announce": "a step of process_job, into the shard's own event_correction_queue",
+    "unexpire": "an operator's command on the shard that holds the user (datalinker unexpire there)",
     "chunk_placements": "read by place_user and unplaced_chunks on the shard",
     "pending_device_chunks": "a step of require_clock_offset",
     "session_objects": "SETOF a shard table: query the shard (docs/scaling.md)",

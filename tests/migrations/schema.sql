@@ -104,9 +104,11 @@ CREATE TABLE public.raw_data_objects (
     data_type character varying NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     linked_by character varying,
+    expired_at timestamp with time zone,
     CONSTRAINT raw_data_objects_device_pair CHECK (((start_time_device IS NULL) = (end_time_device IS NULL))),
     CONSTRAINT raw_data_objects_device_positive CHECK ((end_time_device <> start_time_device)),
     CONSTRAINT raw_data_objects_end_time_device_check CHECK (((end_time_device >= 0) AND (end_time_device < '4294967296'::bigint))),
+    CONSTRAINT raw_data_objects_expired_only_unlinked CHECK (((expired_at IS NULL) OR ((session_id IS NULL) AND (start_time IS NULL)))),
     CONSTRAINT raw_data_objects_has_times CHECK (((start_time IS NOT NULL) OR (start_time_device IS NOT NULL))),
     CONSTRAINT raw_data_objects_linked_by_known CHECK (((linked_by)::text = ANY ((ARRAY['placement'::character varying, 'overlap'::character varying])::text[]))),
     CONSTRAINT raw_data_objects_linked_by_needs_session CHECK (((linked_by IS NULL) OR (session_id IS NOT NULL))),
@@ -123,6 +125,7 @@ CREATE FUNCTION datalinker.placement_summary() RETURNS TABLE(reason text, chunks
 CREATE FUNCTION datalinker.process_job(p_msg_id bigint, p_max_attempts integer DEFAULT 5) RETURNS TABLE(msg_id bigint, session_id text, outcome text, reason text, link_status text, objects_converted integer, objects_linked integer, media_linked integer, user_id text);
 CREATE FUNCTION datalinker.purge_amqp_inbox(p_older_than interval) RETURNS bigint;
 CREATE FUNCTION datalinker.purge_archive(p_older_than interval) RETURNS TABLE(queue_name text, purged bigint);
+CREATE FUNCTION datalinker.queue_placements(p_user_ids text[]) RETURNS integer;
 CREATE FUNCTION datalinker.relink_session(p_session_id text) RETURNS SETOF datalinker.link_result;
 CREATE FUNCTION datalinker.requeue_dead(p_limit integer DEFAULT 1000) RETURNS integer;
 CREATE FUNCTION datalinker.require_clock_offset(p_session_id text) RETURNS void;
@@ -137,6 +140,7 @@ CREATE FUNCTION datalinker.set_setting(p_name text, p_value bigint) RETURNS TABL
 CREATE FUNCTION datalinker.setting(p_name text) RETURNS bigint;
 CREATE FUNCTION datalinker.skew_us() RETURNS bigint;
 CREATE FUNCTION datalinker.status_report() RETURNS TABLE(section text, name text, count bigint, detail text, age_s bigint);
+CREATE FUNCTION datalinker.unexpire(p_user_id text DEFAULT NULL::text) RETURNS integer;
 CREATE FUNCTION datalinker.unplaced_chunks(p_user_id text DEFAULT NULL::text) RETURNS TABLE(object_id character varying, user_id character varying, data_type character varying, received_at timestamp with time zone, reason text, candidate_sessions character varying[]);
 CREATE FUNCTION datalinker.user_timeline(p_user_id text, p_from timestamp with time zone DEFAULT NULL::timestamp with time zone, p_to timestamp with time zone DEFAULT NULL::timestamp with time zone) RETURNS TABLE(kind text, item_id text, category text, state text, start_time timestamp with time zone, end_time timestamp with time zone);
 CREATE FUNCTION datalinker.wrap_us(p_us bigint) RETURNS bigint;
@@ -248,7 +252,8 @@ ALTER TABLE ONLY public.yoyo_lock
 CREATE INDEX amqp_inbox_received_idx ON datalinker.amqp_inbox USING btree (received_at);
 CREATE INDEX audio_clips_session_idx ON public.audio_clips USING btree (session_id);
 CREATE INDEX images_session_idx ON public.images USING btree (session_id);
-CREATE INDEX raw_data_objects_pending_device_idx ON public.raw_data_objects USING btree (user_id, created_at) WHERE ((session_id IS NULL) AND (start_time IS NULL));
+CREATE INDEX raw_data_objects_expired_idx ON public.raw_data_objects USING btree (user_id, created_at) WHERE (expired_at IS NOT NULL);
+CREATE INDEX raw_data_objects_pending_device_idx ON public.raw_data_objects USING btree (user_id, created_at) WHERE ((session_id IS NULL) AND (start_time IS NULL) AND (expired_at IS NULL));
 CREATE INDEX raw_data_objects_placed_end_tick_idx ON public.raw_data_objects USING btree (user_id, data_type, end_time_device) WHERE ((session_id IS NOT NULL) AND (start_time_device IS NOT NULL));
 CREATE INDEX raw_data_objects_placed_start_tick_idx ON public.raw_data_objects USING btree (user_id, data_type, start_time_device) WHERE ((session_id IS NOT NULL) AND (start_time_device IS NOT NULL));
 CREATE INDEX raw_data_objects_placed_time_idx ON public.raw_data_objects USING btree (user_id, data_type, start_time) WHERE (session_id IS NOT NULL);
@@ -376,6 +381,7 @@ REVOKE ALL ON FUNCTION datalinker.purge_amqp_inbox(p_older_than interval) FROM P
 GRANT ALL ON FUNCTION datalinker.purge_amqp_inbox(p_older_than interval) TO datalinker_bridge;
 REVOKE ALL ON FUNCTION datalinker.purge_archive(p_older_than interval) FROM PUBLIC;
 GRANT ALL ON FUNCTION datalinker.purge_archive(p_older_than interval) TO datalinker_admin;
+REVOKE ALL ON FUNCTION datalinker.queue_placements(p_user_ids text[]) FROM PUBLIC;
 REVOKE ALL ON FUNCTION datalinker.relink_session(p_session_id text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION datalinker.requeue_dead(p_limit integer) FROM PUBLIC;
 REVOKE ALL ON FUNCTION datalinker.require_clock_offset(p_session_id text) FROM PUBLIC;
@@ -401,6 +407,7 @@ REVOKE ALL ON FUNCTION datalinker.status_report() FROM PUBLIC;
 GRANT ALL ON FUNCTION datalinker.status_report() TO datalinker_readonly;
 GRANT ALL ON FUNCTION datalinker.status_report() TO datalinker_worker;
 GRANT ALL ON FUNCTION datalinker.status_report() TO datalinker_bridge;
+REVOKE ALL ON FUNCTION datalinker.unexpire(p_user_id text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION datalinker.unplaced_chunks(p_user_id text) FROM PUBLIC;
 GRANT ALL ON FUNCTION datalinker.unplaced_chunks(p_user_id text) TO datalinker_readonly;
 GRANT ALL ON FUNCTION datalinker.unplaced_chunks(p_user_id text) TO datalinker_worker;

@@ -250,3 +250,39 @@ def test_upgrading_to_one_unit_of_work_turns_open_placement_requests_into_jobs(a
             assert conn.execute("SELECT session_id FROM public.raw_data_objects").fetchone() == ("s",)
             assert conn.execute("SELECT message ->> 'session_id' FROM pgmq.q_event_correction_queue").fetchall() == [
                 ("s",)], "announced once"
+
+
+def test_upgrading_to_expiry_keeps_every_row_and_expires_old_waiting_data_at_the_next_pass(admin_conninfo: str) -> None:
+    """0013: a database of the previous release with a chunk waiting past the upload window and a queued job."""
+    from yoyo import get_backend, read_migrations
+
+    from datalinker.migrate import MIGRATIONS_DIR, yoyo_uri
+    from tests.helpers import MIN, SEC, T0, add_device_chunk, add_session, run_jobs
+
+    HOUR = 60 * MIN
+
+    with dbadmin.throwaway_database(admin_conninfo) as conninfo:
+        backend = get_backend(yoyo_uri(conninfo))
+        previous = read_migrations(str(MIGRATIONS_DIR)).filter(lambda m: m.id < "0013")
+        with backend.lock():
+            backend.apply_migrations_only(backend.to_apply(previous))
+            backend.run_post_apply(previous)  # functions to write with (their bodies are checked only when called)
+        backend.connection.close()
+        with psycopg.connect(conninfo, autocommit=True) as conn:
+            add_session(conn, "A", "u1", T0, T0 + 30 * MIN)
+            add_device_chunk(conn, "stray", "u1", T0 + 2 * HOUR, T0 + 2 * HOUR + SEC, received_at=T0 + 3 * HOUR)
+            add_device_chunk(conn, "live", "u1", T0 + MIN, T0 + MIN + SEC)
+            add_session(conn, "B", "u1", T0 + 31 * 24 * HOUR, T0 + 31 * 24 * HOUR + 30 * MIN)
+            conn.execute("SELECT pgmq.send('data_linker_queue', '{\"session_id\": \"B\"}')")
+            before = conn.execute("SELECT object_id, user_id, start_time_device FROM public.raw_data_objects"
+                                  " ORDER BY 1").fetchall()
+
+        migrate(conninfo)
+
+        assert snapshot(conninfo) == SNAPSHOT.read_text(), "an upgraded database has the schema of a new one"
+        with psycopg.connect(conninfo, autocommit=True) as conn:
+            assert conn.execute("SELECT object_id, user_id, start_time_device FROM public.raw_data_objects"
+                                " ORDER BY 1").fetchall() == before
+            run_jobs(conn)  # the queued session job (and the uploads' placement jobs): the next pass
+            assert conn.execute("SELECT object_id, session_id, expired_at IS NOT NULL FROM public.raw_data_objects"
+                                " ORDER BY 1").fetchall() == [("live", "A", False), ("stray", None, True)]

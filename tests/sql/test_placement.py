@@ -233,3 +233,23 @@ def test_a_placement_job_follows_the_session_jobs_attempt_limit(conn: psycopg.Co
     assert conn.execute("SELECT count(*) FROM datalinker.placement_requests").fetchone() == (0,)
     assert conn.execute("SELECT datalinker.requeue_dead(10)").fetchone() == (1,), "requeue-dead brings it back"
     assert [(r["user_id"], r["outcome"], r["objects_linked"]) for r in run_jobs(conn)] == [("u1", "completed", 1)]
+
+
+def test_waiting_past_the_upload_window_expires_is_never_read_again_and_an_operator_brings_it_back(
+        conn: psycopg.Connection) -> None:
+    """DESIGN §3a: a chunk no session could take within max_upload_delay_us of its upload leaves the pending set."""
+    add_session(conn, "A", "u1", T0, T0 + 30 * MIN)
+    add_device_chunk(conn, "stray", "u1", T0 + 2 * HOUR, T0 + 2 * HOUR + SEC, received_at=T0 + 3 * HOUR)  # no session
+    run_jobs(conn)
+    assert reasons(conn) == {"stray": ("waiting", None)}, "within the window it waits"
+    add_session(conn, "B", "u1", T0 + 31 * 24 * HOUR, T0 + 31 * 24 * HOUR + 30 * MIN)  # the user's days go on
+    link(conn, "B")
+    assert reasons(conn) == {"stray": ("expired", None)}
+    assert conn.execute("SELECT count(*) FROM datalinker.chunk_placements('u1')").fetchone() == (0,), \
+        "no pass reads it again"
+    # A session over its time, registered late: the operator brings the chunk back and it is placed.
+    add_session(conn, "C", "u1", T0 + 110 * MIN, T0 + 130 * MIN)
+    assert conn.execute("SELECT datalinker.unexpire('u1')").fetchone() == (1,)
+    assert [(r["user_id"], r["outcome"], r["objects_linked"]) for r in run_jobs(conn)] == [("u1", "completed", 1)]
+    assert (chunk(conn, "stray")["session_id"], chunk(conn, "stray")["start_time"]) == ("C", T0 + 2 * HOUR)
+    assert reasons(conn) == {}
