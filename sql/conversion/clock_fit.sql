@@ -19,7 +19,6 @@ DECLARE
     v_points  jsonb := p_clock_offset_info -> 'measurements';
     v_tol     bigint := datalinker.setting('clock_fit_tolerance_us');
     v_problem text;
-    v_ok      boolean;
     v_at      numeric[];
     v_off     numeric[];
     v_piece   integer[];
@@ -41,25 +40,7 @@ BEGIN
                      FROM datalinker.clock_offset_us(p_clock_offset_info) o WHERE o IS NOT NULL;
         RETURN;
     END IF;
-    BEGIN  -- one pass; the zone is explicit, so neither TimeZone nor DateStyle of the caller matters
-        SELECT array_agg(datalinker.epoch_us((e.p ->> 'at')::timestamptz)::numeric ORDER BY e.i),
-               array_agg((e.p ->> 'offset_ms')::numeric * 1000 ORDER BY e.i),
-               bool_and(coalesce(jsonb_typeof(e.p -> 'offset_ms') = 'number' AND abs((e.p ->> 'offset_ms')::numeric) <= 1e15
-                        AND datalinker.is_iso_time_with_zone(e.p ->> 'at'), false))
-          INTO v_at, v_off, v_ok FROM jsonb_array_elements(v_points) WITH ORDINALITY AS e(p, i);
-    EXCEPTION WHEN data_exception OR invalid_parameter_value OR wrong_object_type THEN
-        v_ok := false;
-    END;
-    IF NOT coalesce(v_ok, false) THEN  -- name the first malformed measurement
-        v_problem := coalesce(datalinker.clock_measurement_problem(v_points), '"at" is not a valid timestamp');
-    END IF;
-    IF v_problem IS NULL THEN
-        SELECT format('measurement %s: "at" %s is not after measurement %s (%s)', x.i, v_points -> (x.i - 1)::integer -> 'at',
-                      x.i - 1, v_points -> (x.i - 2)::integer -> 'at')
-          INTO v_problem
-          FROM (SELECT u.i, u.a, lag(u.a) OVER (ORDER BY u.i) AS prev FROM unnest(v_at) WITH ORDINALITY AS u(a, i)) x
-         WHERE x.a <= x.prev ORDER BY x.i LIMIT 1;
-    END IF;
+    SELECT m.at_us, m.offset_us, m.problem INTO v_at, v_off, v_problem FROM datalinker.clock_measurements(v_points) m;
     IF v_problem IS NOT NULL THEN
         RETURN QUERY SELECT NULL::integer, NULL::numeric, NULL::numeric, NULL::numeric, NULL::numeric, NULL::numeric,
             NULL::numeric, NULL::numeric, 0, 0, NULL::numeric, NULL::numeric,

@@ -69,6 +69,7 @@ CREATE FUNCTION datalinker.clock_fit(p_clock_offset_info jsonb, p_data_from time
 CREATE FUNCTION datalinker.clock_judge(p_at_us numeric[], p_offset_us numeric[], p_piece integer[], p_keep boolean[], p_lines datalinker.clock_line[], p_data_from timestamp with time zone, p_data_to timestamp with time zone) RETURNS SETOF datalinker.clock_piece;
 CREATE FUNCTION datalinker.clock_line(p_at_us numeric[], p_offset_us numeric[], p_start datalinker.clock_line DEFAULT NULL::datalinker.clock_line) RETURNS datalinker.clock_line;
 CREATE FUNCTION datalinker.clock_measurement_problem(p_points jsonb) RETURNS text;
+CREATE FUNCTION datalinker.clock_measurements(p_points jsonb) RETURNS TABLE(at_us numeric[], offset_us numeric[], problem text);
 CREATE FUNCTION datalinker.clock_offset_us(p_clock_offset_info jsonb) RETURNS bigint;
 CREATE FUNCTION datalinker.clock_pieces(p_clock_offset_info jsonb, p_strict boolean DEFAULT true, p_data_from timestamp with time zone DEFAULT NULL::timestamp with time zone, p_data_to timestamp with time zone DEFAULT NULL::timestamp with time zone) RETURNS TABLE(piece integer, from_us numeric, to_us numeric, first_at_us numeric, last_at_us numeric, mean_offset_us numeric, mean_at_us numeric, slope numeric, points integer, rejected integer, scale_us numeric, uncertainty_us numeric);
 CREATE FUNCTION datalinker.clock_report(p_session_id text) RETURNS TABLE(piece integer, valid_from timestamp with time zone, valid_to timestamp with time zone, offset_at timestamp with time zone, offset_ms numeric, drift_ppm numeric, points integer, rejected integer, scatter_us numeric, uncertainty_us numeric, problem text);
@@ -313,6 +314,7 @@ REVOKE ALL ON FUNCTION datalinker.clock_fit(p_clock_offset_info jsonb, p_data_fr
 REVOKE ALL ON FUNCTION datalinker.clock_judge(p_at_us numeric[], p_offset_us numeric[], p_piece integer[], p_keep boolean[], p_lines datalinker.clock_line[], p_data_from timestamp with time zone, p_data_to timestamp with time zone) FROM PUBLIC;
 REVOKE ALL ON FUNCTION datalinker.clock_line(p_at_us numeric[], p_offset_us numeric[], p_start datalinker.clock_line) FROM PUBLIC;
 REVOKE ALL ON FUNCTION datalinker.clock_measurement_problem(p_points jsonb) FROM PUBLIC;
+REVOKE ALL ON FUNCTION datalinker.clock_measurements(p_points jsonb) FROM PUBLIC;
 REVOKE ALL ON FUNCTION datalinker.clock_offset_us(p_clock_offset_info jsonb) FROM PUBLIC;
 GRANT ALL ON FUNCTION datalinker.clock_offset_us(p_clock_offset_info jsonb) TO datalinker_worker;
 GRANT ALL ON FUNCTION datalinker.clock_offset_us(p_clock_offset_info jsonb) TO datalinker_readonly;

@@ -1,7 +1,7 @@
--- The clock's steps, one function at a time (issue 21 item 4): clock_measurement_problem, clock_split, clock_line,
+-- The clock's steps, one function at a time (issue 21 item 4): clock_measurement_problem, clock_measurements, clock_split, clock_line,
 -- clock_judge, clock_fit, clock_pieces, offset_at_us.
 BEGIN;
-SELECT plan(19);
+SELECT plan(21);
 
 -- clock_measurement_problem: the first malformed measurement, named with its index and value.
 SELECT is(datalinker.clock_measurement_problem('[{"at": "2026-03-02T09:00:00Z", "offset_ms": 1}]'), NULL,
@@ -13,6 +13,15 @@ SELECT is(datalinker.clock_measurement_problem('[{"at": "2026-03-02T09:00:00Z", 
           'measurement 2 is not an object: 7', 'clock_measurement_problem: the index counts from 1');
 SELECT is(datalinker.clock_measurement_problem('[{"at": "2026-03-02T09:00:00Z", "offset_ms": "x"}]'),
           'measurement 1: "offset_ms" must be a JSON number, got "x"', 'clock_measurement_problem: a string offset');
+
+-- clock_measurements: the measurements as arrays, or the first problem.
+SELECT is((SELECT (m.at_us, m.offset_us, m.problem)::text FROM datalinker.clock_measurements(
+              '[{"at": "1970-01-01T00:00:01Z", "offset_ms": 1.5}, {"at": "1970-01-01T01:00:02+01:00", "offset_ms": -2}]') m),
+          '("{1000000,2000000}","{1500.0,-2000}",)', 'clock_measurements: µs since the epoch and µs offsets, zones honoured');
+SELECT is((SELECT m.problem FROM datalinker.clock_measurements(
+              '[{"at": "2026-03-02T09:00:00Z", "offset_ms": 1}, {"at": "2026-03-02T09:00:00Z", "offset_ms": 1}]') m),
+          'measurement 2: "at" "2026-03-02T09:00:00Z" is not after measurement 1 ("2026-03-02T09:00:00Z")',
+          'clock_measurements: times must increase');
 
 -- clock_split: a new piece where the detrended offset jumps (a counter reset); one outlier is not a reset.
 SELECT is(datalinker.clock_split(ARRAY[0, 6e7, 12e7], ARRAY[5, 6, 7]), ARRAY[1, 1, 1], 'clock_split: a steady clock is one piece');
