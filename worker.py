@@ -82,7 +82,7 @@ class Worker:
             backoff = min(backoff * 2, self.settings.max_backoff_seconds)
 
     def listener(self) -> contextlib.AbstractContextManager[psycopg.Connection[Any] | None]:
-        """A connection LISTENing on the queue's insert notifications and placement requests; None when polling only."""
+        """A connection LISTENing on the queue's insert notifications (session and placement jobs); None when polling only."""
         if not self.settings.listen:
             return contextlib.nullcontext()
         listen = psycopg.connect(self.settings.conninfo, autocommit=True)

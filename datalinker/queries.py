@@ -24,8 +24,7 @@ IS_TRANSIENT = "SELECT datalinker.is_transient(p_sqlstate => %(sqlstate)s) AS is
 # Every lock wait of the worker is bounded; 55P03 is transient (datalinker.is_transient): the job is retried later.
 SET_LOCK_TIMEOUT = "SELECT set_config('lock_timeout', %(ms)s, false)"
 
-LISTEN = ('LISTEN "pgmq.q_data_linker_queue.INSERT"',)
-
+LISTEN = ('LISTEN "pgmq.q_data_linker_queue.INSERT"',)  # session and placement jobs alike
 
 # Expired chunks (waited past the upload window) back into the pending set, their users' placement queued.
 UNEXPIRE = "SELECT datalinker.unexpire(p_user_id => %(user_id)s) AS chunks"
