@@ -51,9 +51,13 @@ def add_day(conn: psycopg.Connection, user: str, day: int, history: bool) -> str
 
 
 def server_cpu_s(conn: psycopg.Connection) -> float:
-    """CPU seconds (user + system) of this connection's backend so far (Linux /proc, same machine)."""
+    """CPU seconds (user + system) of this connection's backend so far (Linux /proc); NaN when the server runs
+    on another machine (DATABASE_URL elsewhere)."""
     pid = conn.execute("SELECT pg_backend_pid()").fetchone()[0]  # type: ignore[index]
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    stat = Path(f"/proc/{pid}/stat")
+    if not stat.exists():
+        return float("nan")
+    fields = stat.read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / 100.0
 
 

@@ -253,3 +253,15 @@ def test_waiting_past_the_upload_window_expires_is_never_read_again_and_an_opera
     assert [(r["user_id"], r["outcome"], r["objects_linked"]) for r in run_jobs(conn)] == [("u1", "completed", 1)]
     assert (chunk(conn, "stray")["session_id"], chunk(conn, "stray")["start_time"]) == ("C", T0 + 2 * HOUR)
     assert reasons(conn) == {}
+
+
+def test_an_upload_queues_a_placement_job_only_when_no_session_of_the_user_runs_at_its_receipt(
+        conn: psycopg.Connection) -> None:
+    """Judged by the upload's receipt time, not now(): a replayed day queues what a live one would."""
+    add_session(conn, "running", "u1", T0, None)  # never ended (a forgotten session): claims at most max_session_us
+    add_device_chunk(conn, "during", "u1", T0 + MIN, T0 + MIN + SEC, received_at=T0 + 2 * MIN)
+    assert conn.execute("SELECT count(*) FROM pgmq.q_data_linker_queue").fetchone() == (0,), \
+        "its session's end places it"
+    add_device_chunk(conn, "after", "u1", T0 + 25 * HOUR, T0 + 25 * HOUR + SEC, received_at=T0 + 25 * HOUR + 2 * SEC)
+    assert conn.execute("SELECT message FROM pgmq.q_data_linker_queue").fetchall() == [({"user_id": "u1"},)], \
+        "past max_session_us the session claims nothing: a placement job"

@@ -86,7 +86,10 @@ def test_claim_commits_read_ct_and_shows_the_session_processing(conn: psycopg.Co
      ("{}", 'payload has no "session_id" key'),
      ('{"session_id": 42}', '"session_id" is a JSON number, not a string'),
      ('{"session_id": null}', '"session_id" is a JSON null, not a string'),
-     ('{"session_id": ""}', '"session_id" is empty')],
+     ('{"session_id": ""}', '"session_id" is empty'),
+     ('{"user_id": 7}', '"user_id" is a JSON number, not a string'),
+     ('{"user_id": ""}', '"user_id" is empty'),
+     ('{"session_id": "s", "user_id": "u1"}', 'payload has both "session_id" and "user_id"')],
 )
 def test_bad_payload_is_dead_lettered_with_the_reason(conn: psycopg.Connection, payload: str, error: str) -> None:
     conn.execute("SELECT pgmq.send('data_linker_queue', %s::jsonb)", [payload])
