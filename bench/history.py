@@ -1,8 +1,8 @@
 """Cost against history (issue 21, DESIGN §3a): a wearable worn 8 h a day with one 1-hour session a day, its
 days going by, against a fresh user's identical day in the same database and the same run.
 
-History as the linker leaves it: each past day's session ended, its chunks linked (UTC and session_id), the
-~7 h of live chunks between sessions still device-time rows without a session. Measured on "today" (a new
+History as the linker leaves it: each past day uploaded live and its session linked by link_session (its
+chunks linked; the ~7 h of live chunks between sessions decided: UTC, no session). Measured on "today" (a new
 session of each user, its chunks uploaded live): link_session, and one placement pass after one upload (a
 chunk, then place_user), each in a rolled-back transaction (median of `repeats`), plus the server's CPU time
 for that upload and pass.
@@ -23,30 +23,27 @@ FIRST_DAY = datetime(2026, 6, 1, 8, 0, tzinfo=timezone.utc)  # wear 08:00–16:0
 SESSION_FROM, SESSION_HOURS, WEAR_HOURS = timedelta(hours=3), 1, 8
 OFFSET_US = builders.offset_us(builders.DEFAULT_OFFSET_MS)
 
-# One day of 1-s chunks of one user, uploaded live (1.5 s after each chunk's end), through the ingest API:
-# linked = in the day's session with UTC and session_id (what link_session left), else device ticks only.
+# One day of 1-s device-time chunks of one user, uploaded live (1.5 s after each chunk's end), through the
+# ingest API.
 DAY_OF_CHUNKS = """
 SELECT datalinker.add_chunks(array_agg(%(user)s::text), array_agg(%(user)s || '/' || %(tag)s || '/' || k),
-           array_agg(CASE WHEN linked THEN %(session)s END), array_agg(CASE WHEN linked THEN t0 END),
-           array_agg(CASE WHEN linked THEN t0 + interval '1 second' END),
+           array_agg(NULL::text), array_agg(NULL::timestamptz), array_agg(NULL::timestamptz),
            array_agg(datalinker.wrap_us(datalinker.epoch_us(t0) + %(off)s)),
            array_agg(datalinker.wrap_us(datalinker.epoch_us(t0) + 1000000 + %(off)s)),
            array_agg('eeg'::text), array_agg(t0 + interval '2.5 seconds'))
 FROM generate_series(0, %(seconds)s - 1) k
 CROSS JOIN LATERAL (SELECT %(wear)s::timestamptz + k * interval '1 second' AS t0) c
-CROSS JOIN LATERAL (SELECT %(history)s AND t0 >= %(s0)s AND t0 < %(s1)s AS linked) l
 """
 
 
-def add_day(conn: psycopg.Connection, user: str, day: int, history: bool) -> str:
-    """One worn day of `user` (day 0 = FIRST_DAY) with its session, ended; returns the session id."""
+def add_day(conn: psycopg.Connection, user: str, day: int) -> str:
+    """One worn day of `user` (day 0 = FIRST_DAY) with its session, ended, not linked; returns the session id."""
     wear = FIRST_DAY + timedelta(days=day)
     start, end = wear + SESSION_FROM, wear + SESSION_FROM + timedelta(hours=SESSION_HOURS)
     session = f"{user}-day{day:03d}"
     builders.add_session(conn, session, user, start, end)
-    conn.execute(DAY_OF_CHUNKS, {"user": user, "tag": f"d{day:03d}", "session": session, "off": OFFSET_US,
-                                 "seconds": WEAR_HOURS * 3600, "wear": wear, "s0": start, "s1": end,
-                                 "history": history})
+    conn.execute(DAY_OF_CHUNKS, {"user": user, "tag": f"d{day:03d}", "off": OFFSET_US,
+                                 "seconds": WEAR_HOURS * 3600, "wear": wear})
     return session
 
 
@@ -65,7 +62,7 @@ def measure_today(conn: psycopg.Connection, user: str, day: int, repeats: int) -
     """link_session of the day's session; one upload (the next 1-s chunk after the day's wear, live) and the
     placement pass after it."""
     link, upload, cpu = [], [], []
-    session = add_day(conn, user, day, history=False)
+    session = add_day(conn, user, day)
     t0 = FIRST_DAY + timedelta(days=day, hours=WEAR_HOURS)
     tick = builders.device_tick(t0, OFFSET_US)
     for k in range(repeats):
@@ -90,13 +87,13 @@ def run(conn: psycopg.Connection, checkpoints: tuple[int, ...], repeats: int = 3
     built = 0
     for days in checkpoints:  # days of history before "today" (day index `days`)
         for day in range(built, days):
-            add_day(conn, "hist-old", day, history=True)
+            conn.execute("SELECT * FROM datalinker.link_session(%s)", [add_day(conn, "hist-old", day)]).fetchall()
         conn.execute("VACUUM ANALYZE public.raw_data_objects")
         old = measure_today(conn, "hist-old", days, repeats)
         fresh = measure_today(conn, f"hist-fresh{days}", days, repeats)
         for key in ("link_s", "pass_s", "cpu_s"):
             results[f"history{days}_old_{key}"], results[f"history{days}_fresh_{key}"] = old[key], fresh[key]
-        # today becomes history as the worker would leave it: linked, its between-session chunks pending
+        # today becomes history as the worker leaves it
         conn.execute("SELECT * FROM datalinker.link_session(%s)", [f"hist-old-day{days:03d}"]).fetchall()
         built = days + 1
     return results

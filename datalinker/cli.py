@@ -130,8 +130,10 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     with connect() as conn:
         rows = conn.execute(queries.DOCTOR, {"hours": args.hours, "max_queue_age": args.max_queue_age,
                                              "max_dead_tuples": args.max_dead_tuples}).fetchall()
-    show({"doctor": rows}, args.json)
-    return EXIT_OK if all(r["status"] == "ok" for r in rows) else EXIT_JOB_FAILED
+        differences = conn.execute(queries.VERIFY_DERIVED, {"user_id": args.user}).fetchall() if args.verify else []
+    show({"doctor": rows, **({"verify": differences} if args.verify else {})}, args.json)
+    healthy = all(r["status"] == "ok" for r in rows) and not differences
+    return EXIT_OK if healthy else EXIT_JOB_FAILED
 
 
 def cmd_purge_archive(args: argparse.Namespace) -> int:
@@ -280,6 +282,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--max-queue-age", type=int, default=600, help="oldest queued job allowed, seconds (default 600)")
     p.add_argument("--max-dead-tuples", type=int, default=100_000,
                    help="dead tuples allowed in a pgmq queue table before warning (default 100000)")
+    p.add_argument("--verify", action="store_true",
+                   help="also rebuild the stored derived data (session clocks, placements) and list every difference")
+    p.add_argument("--user", default=None, help="with --verify: only this user's")
     p.set_defaults(func=cmd_doctor)
     p = sub.add_parser("purge-archive", help="delete archived queue messages older than an age (retention)")
     p.add_argument("--older-than", type=age, required=True, help="e.g. 30d, 12h (at least 1 hour)")

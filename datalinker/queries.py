@@ -70,6 +70,9 @@ FROM datalinker.doctor(p_unlinked_hours => %(hours)s, p_max_queue_age_seconds =>
                        p_max_dead_tuples => %(max_dead_tuples)s)
 """
 
+# doctor --verify: stored derived data against a rebuild from the raw rows (no rows: all agree).
+VERIFY_DERIVED = "SELECT kind, item, stored, rebuilt FROM datalinker.verify_derived(%(user_id)s)"
+
 # The version stamped on schema datalinker by the last migrate (sqlsource.version()); NULL when not migrated.
 SCHEMA_VERSION = """
 SELECT substring(pg_catalog.obj_description(pg_catalog.to_regnamespace('datalinker'), 'pg_namespace')

@@ -1,4 +1,6 @@
-"""Re-create every function and view of schema datalinker from sql/ (runs after every migrate).
+"""Re-create every function and view of schema datalinker from sql/ (runs after every migrate), then rebuild
+the stored derived data from the raw rows (the session clocks): an upgrade backfills it, and a changed
+clock fit takes effect everywhere.
 
 Each database object has exactly one source file under sql/; CREATE OR REPLACE makes this
 step repeatable. See datalinker/sqlsource.py for the order.
@@ -8,4 +10,6 @@ from yoyo import step
 
 from datalinker.sqlsource import apply_sql_dir
 
-steps = [step(apply_sql_dir)]
+steps = [step(apply_sql_dir),
+         step("DO $$ BEGIN IF pg_catalog.to_regclass('datalinker.session_clocks') IS NOT NULL THEN"
+              " PERFORM datalinker.store_session_clock(NULL); END IF; END $$")]

@@ -264,7 +264,8 @@ class Verdict:
 
 
 def judge(conns: psycopg.Connection | list[psycopg.Connection], day: LabDay) -> Verdict:
-    """Every chunk: linked to its true session at its exact time, or unlinked (UTC NULL) — never wrong.
+    """Every chunk: linked to its true session at its exact time, decided between sessions at its exact time, or
+    unlinked (UTC NULL) — never wrong.
     Several connections: the shards of one cluster, judged as one database."""
     rows: dict[str, tuple[object, ...]] = {}
     reasons: dict[str, tuple[object, object]] = {}
@@ -281,9 +282,11 @@ def judge(conns: psycopg.Connection | list[psycopg.Connection], day: LabDay) -> 
         if session_id is not None and (session_id != c.true_session or (start, end) != (c.start, c.end)):
             outcome = "WRONG"
             wrong.append(f"{c.object_id}: linked to {session_id} at {start}, truth {c.true_session} at {c.start}")
-        elif session_id is None and start is not None:
+        elif session_id is None and start is not None and (c.true_session is not None or (start, end) != (c.start, c.end)):
             outcome = "WRONG"
-            wrong.append(f"{c.object_id}: unlinked but given a UTC time {start}")
+            wrong.append(f"{c.object_id}: unlinked at {start}, truth {c.true_session} at {c.start}")
+        elif session_id is None and start is not None:
+            outcome = "gap, decided"  # between sessions: its exact UTC stored, no session
         elif session_id is not None:
             outcome = "linked right"
         elif c.object_id in day.ambiguous:

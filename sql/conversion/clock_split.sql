@@ -1,4 +1,4 @@
--- datalinker.clock_split: the clock piece (1, 2, …) of each sync measurement: a counter reset starts a new piece where the offset, detrended by the median drift, jumps by more than max(10 robust SDs, clock_reset_min_us) — an up-and-back pair is one outlier, not two resets.
+-- datalinker.clock_split: the clock piece (1, 2, …) of each sync measurement: a counter reset starts a new piece where the offset, detrended by the median drift, jumps by more than max(10 robust SDs, clock_reset_min_us) — an up-and-back pair (cancelling within max(10 robust SDs, clock_fit_tolerance_us)) is one outlier, not two resets.
 CREATE OR REPLACE FUNCTION datalinker.clock_split(p_at_us numeric[], p_offset_us numeric[])
 RETURNS integer[]
 LANGUAGE sql STABLE
@@ -13,17 +13,23 @@ drift AS (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY (d.d_o / d.d_a)::fl
           FROM diffs d WHERE d.d_a IS NOT NULL),
 resid AS (SELECT d.i, d.d_o - f.s::numeric * d.d_a AS r FROM diffs d CROSS JOIN drift f WHERE d.d_a IS NOT NULL),
 center AS (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY r.r::float8)::numeric AS med FROM resid r),
-spread AS (
-    SELECT c.med, greatest(10 * 1.4826 * percentile_cont(0.5) WITHIN GROUP (ORDER BY abs(r.r - c.med)::float8)::numeric,
-                           datalinker.setting('clock_reset_min_us')) AS thr
+noise AS (
+    SELECT c.med, 10 * 1.4826 * percentile_cont(0.5) WITHIN GROUP (ORDER BY abs(r.r - c.med)::float8)::numeric AS sd10
     FROM resid r CROSS JOIN center c GROUP BY c.med
 ),
-jumps AS (SELECT r.i, r.r, abs(r.r - s.med) > s.thr AS jump, s.med, s.thr FROM resid r CROSS JOIN spread s),
+spread AS (
+    SELECT n.med, greatest(n.sd10, datalinker.setting('clock_reset_min_us')) AS thr,
+           greatest(n.sd10, datalinker.setting('clock_fit_tolerance_us')) AS back  -- how exactly a pair must cancel
+    FROM noise n
+),
+jumps AS (SELECT r.i, r.r, abs(r.r - s.med) > s.thr AS jump, s.med, s.back FROM resid r CROSS JOIN spread s),
+-- Up and back within the noise: one outlier. A reset next to an outlier does not cancel (its pair misses by the
+-- reset), so it still splits.
 breaks AS (
     SELECT j.i,
            j.jump
-           AND NOT coalesce(lead(j.jump) OVER w AND abs(j.r + lead(j.r) OVER w - 2 * j.med) <= j.thr, false)
-           AND NOT coalesce(lag(j.jump) OVER w AND abs(lag(j.r) OVER w + j.r - 2 * j.med) <= j.thr, false) AS brk
+           AND NOT coalesce(lead(j.jump) OVER w AND abs(j.r + lead(j.r) OVER w - 2 * j.med) <= j.back, false)
+           AND NOT coalesce(lag(j.jump) OVER w AND abs(lag(j.r) OVER w + j.r - 2 * j.med) <= j.back, false) AS brk
     FROM jumps j WINDOW w AS (ORDER BY j.i)
 )
 SELECT array_agg(x.piece ORDER BY x.i)

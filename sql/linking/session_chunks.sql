@@ -18,6 +18,7 @@ JOIN public.raw_data_objects r
   ON r.user_id = t.user_id
  AND r.session_id IS NULL
  AND r.start_time IS NOT NULL
+ AND r.linked_by IS NULL  -- not a chunk placement decided: a session near it sends it back to placement
  AND tstzrange(r.start_time, r.end_time) && tstzrange(t.start_time, t.end_time)
 WHERE t.session_id = p_session_id AND t.end_time IS NOT NULL
   AND NOT EXISTS (

@@ -15,6 +15,9 @@
 --    a segment is placed with a measured piece only if it overlaps the span of that piece's measurements
 --    (a separate segment wholly before the first or after the last sync may be on another boot: unseen reset) —
 --    the piece the segment was placed with where two could; if nothing decides between two, ambiguous.
+--    A chunk of a placed segment that no session owns (live between sessions) is outside_sessions, with its
+--    UTC from the nearest session's clock when the segment is anchored or live: place_user stores it,
+--    decided, and no pass reads it again until a session near it is added or changed.
 CREATE OR REPLACE FUNCTION datalinker.chunk_placements(p_user_id text)
 RETURNS TABLE (object_id varchar, data_type varchar, received_at timestamptz, status text, session_id varchar,
                start_time timestamptz, end_time timestamptz, candidate_sessions varchar[])
@@ -24,6 +27,8 @@ SET jit = off
 -- Planning this statement costs ~2.8 ms, more than running it for a small session: plan once per connection.
 -- Every step is keyed by the one user, so the generic plan is the custom plan.
 SET plan_cache_mode = force_generic_plan
+-- A generic plan guesses the user's row counts from the whole table: every read here is one user's by index.
+SET enable_seqscan = off
 SET search_path = pg_catalog, pg_temp
 AS $$
 #variable_conflict use_column
@@ -128,11 +133,20 @@ segments AS MATERIALIZED (
     SELECT m.data_type, m.seg, max(m.rel + m.dur) AS span,
            min(m.rcv + v_skew - m.rel) AS bound,          -- latest start the receipts allow
            max(m.rcv - m.rel - m.dur) AS lag_ref,         -- lag of the slowest chunk = lag_ref − start
+           min(m.lead) AS lead_ref,                       -- lag of the fastest chunk = lead_ref − start
+           -- the chunks received in step with the fastest one: over how long they arrived (a burst: at once),
+           -- and how long they recorded
+           max(m.rcv) FILTER (WHERE m.lead <= m.seg_lead + v_live)
+               - min(m.rcv) FILTER (WHERE m.lead <= m.seg_lead + v_live) AS lead_spread,
+           max(m.rel + m.dur) FILTER (WHERE m.lead <= m.seg_lead + v_live)
+               - min(m.rel) FILTER (WHERE m.lead <= m.seg_lead + v_live) AS lead_length,
            (array_agg(m.t0 ORDER BY m.rel))[1] AS head_t0,
            (array_agg(m.dur ORDER BY m.rel))[1] AS head_dur,
            (array_agg(m.t1 ORDER BY m.rel DESC))[1] AS tail_t1,
            min(m.rcv) AS first_rcv, max(m.rcv) AS last_rcv
-    FROM members m
+    FROM (SELECT m.*, m.rcv - m.rel - m.dur AS lead,
+                 min(m.rcv - m.rel - m.dur) OVER (PARTITION BY m.data_type, m.seg) AS seg_lead
+          FROM members m) m
     GROUP BY m.data_type, m.seg
 ),
 sess AS MATERIALIZED (
@@ -143,15 +157,24 @@ sess AS MATERIALIZED (
            coalesce(m.first_at_us, -1e18) AS core_from, coalesce(m.last_at_us, 1e18) AS core_to,
            m.mean_offset_us, m.mean_at_us, m.slope
     FROM public.sessions s
-    LEFT JOIN LATERAL datalinker.clock_pieces(s.clock_offset_info, false, s.start_time,
-                                              datalinker.session_reach(s.user_id, s.start_time, s.end_time)) m ON true
+    LEFT JOIN LATERAL (  -- an ended session's clock is stored (store_session_clock); a running one's is fitted now
+        SELECT c.piece, c.from_us, c.to_us, c.first_at_us, c.last_at_us, c.mean_offset_us, c.mean_at_us, c.slope
+        FROM datalinker.session_clocks c
+        WHERE c.session_id = s.session_id AND s.end_time IS NOT NULL
+        UNION ALL
+        SELECT p.piece, p.from_us, p.to_us, p.first_at_us, p.last_at_us, p.mean_offset_us, p.mean_at_us, p.slope
+        FROM datalinker.clock_pieces(s.clock_offset_info, false, s.start_time,
+                                     datalinker.session_reach(s.user_id, s.start_time, s.end_time)) p
+        WHERE s.end_time IS NULL
+    ) m ON true
     WHERE s.user_id = p_user_id
       AND s.start_time < (SELECT datalinker.from_epoch_us(max(p.rcv) + v_skew + v_margin) FROM pend p)
       AND (s.end_time IS NULL
            OR s.end_time > (SELECT datalinker.from_epoch_us(min(p.rcv) - v_delay - c_period) FROM pend p))
 ),
 clocked AS (  -- every segment under every nearby clock piece: its latest placement
-    SELECT g.data_type, g.seg, x.session_id, x.piece, x.from_us, x.to_us, x.core_from, x.core_to, x.ended, x.s_us, x.e_us, g.span, g.lag_ref, g.first_rcv, g.last_rcv, g.head_dur,
+    SELECT g.data_type, g.seg, x.session_id, x.piece, x.from_us, x.to_us, x.core_from, x.core_to, x.ended, x.s_us, x.e_us,
+           g.span, g.lag_ref, g.lead_ref, g.lead_spread, g.lead_length, g.first_rcv, g.last_rcv, g.head_dur,
            datalinker.device_to_utc_model_us(g.head_t0, g.head_t0, x.s_us, g.bound, 0,
                                               x.mean_offset_us, x.mean_at_us, x.slope) AS t_latest
     FROM segments g
@@ -188,23 +211,56 @@ buffered AS (  -- placements n·2^32 apart that lie inside the session, within t
       AND c.t_latest - k.k * c_period + c.span > c.core_from -- pieces, or past the last sync (an unseen reset), decides nothing
     UNION ALL
     -- A short segment that merely looks live proves little, but its latest placement stays possible
-    -- (in a session or not): it competes with the buffered ones.
+    -- (in a session or not): it competes with the buffered ones. So does a segment part of which streamed
+    -- in step (a live run, its receipts spread like its recording, then a buffer).
     SELECT c.data_type, c.seg, NULL, c.piece, c.span, c.t_latest
     FROM clocked c
-    WHERE c.lag_ref - c.t_latest <= v_live
+    WHERE (c.lag_ref - c.t_latest <= v_live
+           OR (c.lead_ref - c.t_latest <= v_live AND c.lead_spread > 0 AND c.lead_spread >= c.lead_length - v_live))
       AND c.t_latest >= c.from_us - v_margin AND c.t_latest + c.span <= c.to_us + v_margin
       AND c.t_latest < c.core_to AND c.t_latest + c.span > c.core_from
       AND c.t_latest < c.e_us + c_period AND c.t_latest + c.span > c.s_us - c_period
 ),
+anchor_times AS (  -- placed chunks whose ticks the segment continues, before its head or after its tail
+    SELECT g.data_type, g.seg,
+           datalinker.epoch_us(a.end_time) + datalinker.wrap_us(g.head_t0 - a.end_time_device) AS t
+    FROM segments g
+    CROSS JOIN (VALUES (0::bigint), (1::bigint)) AS w(k)  -- k = 1: across the wrap (an index range each)
+    CROSS JOIN LATERAL (
+        SELECT a.end_time, a.end_time_device
+        FROM public.raw_data_objects a
+        WHERE a.user_id = p_user_id AND a.data_type = g.data_type
+          AND a.start_time IS NOT NULL AND a.start_time_device IS NOT NULL
+          AND a.end_time_device BETWEEN g.head_t0 - v_gap + w.k * c_period AND g.head_t0 + w.k * c_period
+        OFFSET 0  -- kept a per-segment index range: pulled up, it becomes a scan of the user's history
+    ) a
+    WHERE datalinker.epoch_us(a.end_time) BETWEEN g.lag_ref - v_delay AND g.bound + v_gap
+    UNION ALL
+    SELECT g.data_type, g.seg,
+           datalinker.epoch_us(b.start_time) - datalinker.wrap_us(b.start_time_device - g.tail_t1) - g.span
+    FROM segments g
+    CROSS JOIN (VALUES (0::bigint), (1::bigint)) AS w(k)
+    CROSS JOIN LATERAL (
+        SELECT b.start_time, b.start_time_device
+        FROM public.raw_data_objects b
+        WHERE b.user_id = p_user_id AND b.data_type = g.data_type
+          AND b.start_time IS NOT NULL AND b.start_time_device IS NOT NULL
+          AND b.start_time_device BETWEEN g.tail_t1 - w.k * c_period AND g.tail_t1 + v_gap - w.k * c_period
+        OFFSET 0
+    ) b
+    WHERE datalinker.epoch_us(b.start_time) - g.span BETWEEN g.lag_ref - v_delay AND g.bound + v_gap
+),
+anchor_choice AS (  -- a chunk a period back whose own successor occupies the time anchors nothing
+    SELECT a.data_type, a.seg, min(a.t) AS t, (max(a.t) - min(a.t) > c_period / 2) AS conflicting
+    FROM anchor_times a
+    JOIN segments g ON g.data_type = a.data_type AND g.seg = a.seg
+    WHERE datalinker.time_is_free(p_user_id, a.data_type, a.t, a.t + g.span)
+    GROUP BY a.data_type, a.seg
+),
 viable AS (  -- one device records one stream of a type: a placement over placed chunks is impossible
     SELECT b.*
     FROM buffered b
-    WHERE coalesce((SELECT datalinker.epoch_us(r.end_time)
-                    FROM public.raw_data_objects r
-                    WHERE r.user_id = p_user_id AND r.data_type = b.data_type AND r.session_id IS NOT NULL
-                      AND r.start_time < datalinker.from_epoch_us(b.t + b.span)
-                    ORDER BY r.start_time DESC
-                    LIMIT 1) <= b.t, true)
+    WHERE datalinker.time_is_free(p_user_id, b.data_type, b.t, b.t + b.span)
 ),
 clusters AS (  -- the same placement seen through two sessions' clocks differs by ms, not by a period
     SELECT v.*, sum(v.new_cluster) OVER (PARTITION BY v.data_type, v.seg ORDER BY v.t) AS cluster
@@ -223,32 +279,6 @@ buffered_choice AS (
     FROM clusters c
     GROUP BY c.data_type, c.seg
 ),
-anchor_times AS (  -- placed chunks whose ticks the segment continues, before its head or after its tail
-    SELECT g.data_type, g.seg,
-           datalinker.epoch_us(a.end_time) + datalinker.wrap_us(g.head_t0 - a.end_time_device) AS t
-    FROM segments g
-    JOIN public.raw_data_objects a
-      ON a.user_id = p_user_id AND a.data_type = g.data_type
-     AND a.session_id IS NOT NULL AND a.start_time_device IS NOT NULL
-     AND (a.end_time_device BETWEEN g.head_t0 - v_gap AND g.head_t0
-          OR a.end_time_device >= g.head_t0 - v_gap + c_period)
-    WHERE datalinker.epoch_us(a.end_time) BETWEEN g.lag_ref - v_delay AND g.bound + v_gap
-    UNION ALL
-    SELECT g.data_type, g.seg,
-           datalinker.epoch_us(b.start_time) - datalinker.wrap_us(b.start_time_device - g.tail_t1) - g.span
-    FROM segments g
-    JOIN public.raw_data_objects b
-      ON b.user_id = p_user_id AND b.data_type = g.data_type
-     AND b.session_id IS NOT NULL AND b.start_time_device IS NOT NULL
-     AND (b.start_time_device BETWEEN g.tail_t1 AND g.tail_t1 + v_gap
-          OR b.start_time_device <= g.tail_t1 + v_gap - c_period)
-    WHERE datalinker.epoch_us(b.start_time) - g.span BETWEEN g.lag_ref - v_delay AND g.bound + v_gap
-),
-anchor_choice AS (
-    SELECT a.data_type, a.seg, min(a.t) AS t, (max(a.t) - min(a.t) > c_period / 2) AS conflicting
-    FROM anchor_times a
-    GROUP BY a.data_type, a.seg
-),
 decision AS MATERIALIZED (
     SELECT g.data_type, g.seg,
            CASE WHEN a.conflicting THEN 'ambiguous'
@@ -261,48 +291,87 @@ decision AS MATERIALIZED (
            coalesce(a.t, l.t, b.t) AS t,
            CASE WHEN a.t IS NULL THEN coalesce(l.session_id, b.session_id) END AS chosen_session,
            CASE WHEN a.t IS NULL THEN coalesce(l.piece, b.piece) END AS chosen_piece,
-           CASE WHEN b.t IS NULL AND a.t IS NULL AND l.t IS NULL THEN b.sessions END AS sessions
+           CASE WHEN b.t IS NULL AND a.t IS NULL AND l.t IS NULL THEN b.sessions END AS sessions,
+           -- anchored or streamed live: certain enough to store outside every session; a lone buffered fit is
+           -- not (more chunks of it may still arrive and tie it to its neighbours)
+           (a.t IS NOT NULL OR l.t IS NOT NULL) AS certain
     FROM segments g
     LEFT JOIN anchor_choice a ON a.data_type = g.data_type AND a.seg = g.seg
     LEFT JOIN live l ON l.data_type = g.data_type AND l.seg = g.seg
     LEFT JOIN buffered_choice b ON b.data_type = g.data_type AND b.seg = g.seg
+),
+converters AS MATERIALIZED (  -- per placed segment, the sessions one of its chunks can be nearest to: those over
+    -- its time, the last to end before it and the first to start after it (any other is farther for every chunk)
+    SELECT d.data_type, d.seg, x.*
+    FROM decision d
+    JOIN segments g ON g.data_type = d.data_type AND g.seg = d.seg
+    JOIN sess x ON x.mean_offset_us IS NOT NULL
+     AND ((x.s_us < d.t + g.span AND x.e_us > d.t)
+          OR x.e_us = (SELECT max(y.e_us) FROM sess y WHERE y.mean_offset_us IS NOT NULL AND y.e_us <= d.t)
+          OR x.s_us = (SELECT min(y.s_us) FROM sess y WHERE y.mean_offset_us IS NOT NULL AND y.s_us >= d.t + g.span))
+    WHERE d.status = 'placed'
+),
+owned AS (  -- each chunk with its segment's decision, its owner session and its status
+    SELECT m.object_id, m.data_type, m.seg, m.created_at, m.t0, m.t1, m.rel, m.dur, d.t, d.chosen_session,
+           d.chosen_piece, d.sessions, d.certain, o.session_id, o.start_us, o.end_us,
+           CASE WHEN d.status <> 'placed' THEN d.status
+                WHEN o.session_id IS NULL THEN
+                    CASE WHEN EXISTS (SELECT 1 FROM sess x WHERE x.mean_offset_us IS NULL
+                                         AND x.s_us < d.t + m.rel + m.dur AND x.e_us > d.t + m.rel)
+                         THEN 'no_clock' ELSE 'outside_sessions' END
+                WHEN o.pieces_here > 1 AND NOT o.chosen THEN 'ambiguous'  -- two clock pieces could convert it
+                WHEN o.ended THEN 'placed'
+                ELSE 'session_running'
+           END AS status
+    FROM members m
+    JOIN decision d ON d.data_type = m.data_type AND d.seg = m.seg
+    -- The owner rule per chunk of a placed segment: each nearby session converts it with its own clock near
+    -- the placement; the one containing its start wins, then the earliest start, then the smallest id.
+    LEFT JOIN LATERAL (
+        SELECT x.session_id, x.ended, cv.start_us, cv.end_us,
+               coalesce(x.session_id = d.chosen_session AND x.piece = d.chosen_piece, false) AS chosen,
+               count(*) OVER (PARTITION BY x.session_id) AS pieces_here
+        FROM sess x
+        CROSS JOIN LATERAL (
+            SELECT datalinker.device_to_utc_model_us(m.t0, m.t0, x.s_us, d.t + m.rel + c_period / 2, 0,
+                                                      x.mean_offset_us, x.mean_at_us, x.slope) AS start_us,
+                   datalinker.device_to_utc_model_us(m.t1, m.t0, x.s_us, d.t + m.rel + c_period / 2, 0,
+                                                      x.mean_offset_us, x.mean_at_us, x.slope) AS end_us
+        ) cv
+        WHERE d.status = 'placed' AND x.mean_offset_us IS NOT NULL
+          AND x.s_us < d.t + m.rel + m.dur + c_period AND x.e_us > d.t + m.rel - c_period
+          AND cv.start_us < x.e_us AND cv.end_us > x.s_us
+          AND cv.start_us >= x.from_us - v_margin AND cv.start_us < x.to_us + v_margin  -- within the clock piece
+        ORDER BY cv.start_us < x.s_us, x.s_us, x.session_id, 5 DESC, x.piece
+        LIMIT 1
+    ) o ON true
 )
-SELECT m.object_id, m.data_type, m.created_at,
-       CASE WHEN d.status <> 'placed' THEN d.status
-            WHEN o.session_id IS NULL THEN
-                CASE WHEN EXISTS (SELECT 1 FROM sess x WHERE x.mean_offset_us IS NULL
-                                     AND x.s_us < d.t + m.rel + m.dur AND x.e_us > d.t + m.rel)
-                     THEN 'no_clock' ELSE 'outside_sessions' END
-            WHEN o.pieces_here > 1 AND NOT o.chosen THEN 'ambiguous'  -- two clock pieces could convert it
-            WHEN o.ended THEN 'placed'
-            ELSE 'session_running'
-       END,
-       o.session_id, datalinker.from_epoch_us(o.start_us), datalinker.from_epoch_us(o.end_us), d.sessions
-FROM members m
-JOIN decision d ON d.data_type = m.data_type AND d.seg = m.seg
--- The owner rule per chunk of a placed segment: each nearby session converts it with its own clock near
--- the placement; the one containing its start wins, then the earliest start, then the smallest id.
+SELECT k.object_id, k.data_type, k.created_at, k.status, k.session_id,
+       datalinker.from_epoch_us(coalesce(k.start_us, w.start_us)), datalinker.from_epoch_us(coalesce(k.end_us, w.end_us)),
+       k.sessions
+FROM (SELECT o.*, bool_or(o.session_id IS NOT NULL) OVER (PARTITION BY o.data_type, o.seg) AS in_session
+      FROM owned o) k
+-- Outside every session (live between sessions), stored only when its segment's time is certain: anchored,
+-- live, or a buffered fit that put chunks of it in a session (a lone chunk fitting only a session's margin
+-- is not). Converted with the clock of the nearest session to its placement (distance to [start, reach]) whose
+-- piece holds it, the placing piece first on a tie.
 LEFT JOIN LATERAL (
-    SELECT x.session_id, x.ended, cv.start_us, cv.end_us,
-           coalesce(x.session_id = d.chosen_session AND x.piece = d.chosen_piece, false) AS chosen,
-           count(*) OVER (PARTITION BY x.session_id) AS pieces_here
-    FROM sess x
-    CROSS JOIN LATERAL (
-        SELECT datalinker.device_to_utc_model_us(m.t0, m.t0, x.s_us, d.t + m.rel + c_period / 2, 0,
-                                                  x.mean_offset_us, x.mean_at_us, x.slope) AS start_us,
-               datalinker.device_to_utc_model_us(m.t1, m.t0, x.s_us, d.t + m.rel + c_period / 2, 0,
-                                                  x.mean_offset_us, x.mean_at_us, x.slope) AS end_us
-    ) cv
-    WHERE d.status = 'placed' AND x.mean_offset_us IS NOT NULL
-      AND x.s_us < d.t + m.rel + m.dur + c_period AND x.e_us > d.t + m.rel - c_period
-      AND cv.start_us < x.e_us AND cv.end_us > x.s_us
-      AND cv.start_us >= x.from_us - v_margin AND cv.start_us < x.to_us + v_margin  -- within the clock piece
-    ORDER BY cv.start_us < x.s_us, x.s_us, x.session_id, 5 DESC, x.piece
-    LIMIT 1
-) o ON true;
+    SELECT datalinker.device_to_utc_model_us(k.t0, k.t0, x.s_us, k.t + k.rel + c_period / 2, 0,
+                                              x.mean_offset_us, x.mean_at_us, x.slope) AS start_us,
+           datalinker.device_to_utc_model_us(k.t1, k.t0, x.s_us, k.t + k.rel + c_period / 2, 0,
+                                              x.mean_offset_us, x.mean_at_us, x.slope) AS end_us
+    FROM (SELECT y.*
+          FROM converters y
+          WHERE y.data_type = k.data_type AND y.seg = k.seg
+            AND k.t + k.rel >= y.from_us - v_margin AND k.t + k.rel < y.to_us + v_margin  -- within the clock piece
+          ORDER BY greatest(y.s_us - (k.t + k.rel), k.t + k.rel - y.e_us, 0),
+                   coalesce(y.session_id = k.chosen_session AND y.piece = k.chosen_piece, false) DESC,
+                   y.s_us, y.session_id, y.piece
+          LIMIT 1) x
+) w ON k.status = 'outside_sessions' AND (k.certain OR k.in_session);
 END;
 $$;
 
-COMMENT ON FUNCTION datalinker.chunk_placements(text) IS $doc$For every unlinked device-time chunk of the user, where it belongs now. status: placed (session_id and exact UTC given; place_user links it), session_running (its session has not ended), waiting (no session can take it yet), ambiguous (several placements fit; candidate_sessions), no_clock (its session has no usable clock_offset_info), outside_sessions (its time is in no session). Read-only.
+COMMENT ON FUNCTION datalinker.chunk_placements(text) IS $doc$For every unlinked device-time chunk of the user, where it belongs now. status: placed (session_id and exact UTC given; place_user links it), session_running (its session has not ended), waiting (no session can take it yet), ambiguous (several placements fit; candidate_sessions), no_clock (its session has no usable clock_offset_info), outside_sessions (its time is decided and lies in no session: start_time/end_time from the nearest session's clock, session_id NULL; place_user stores it, decided; without a usable clock it has no UTC and stays pending). Read-only.
 
 Example: `SELECT status, count(*) FROM datalinker.chunk_placements('user-001') GROUP BY 1;`$doc$;

@@ -1,4 +1,4 @@
--- datalinker.place_user: links every pending device-time chunk of a user that chunk_placements places, repeating while a round places something and left chunks ambiguous or waiting (a placed segment can settle another); returns per session how many chunks it got and how many are left ambiguous with it as a candidate.
+-- datalinker.place_user: links every pending device-time chunk of a user that chunk_placements places (and stores the UTC of those it decides outside every session), repeating while a round places something and left chunks ambiguous or waiting (a placed segment can settle another); returns per session how many chunks it got and how many are left ambiguous with it as a candidate.
 -- Serialised per user (transaction advisory lock), so two passes never place around each other. Clears
 -- the user's placement request first: rows committed after that request their own pass.
 CREATE OR REPLACE FUNCTION datalinker.place_user(p_user_id text)
@@ -26,15 +26,16 @@ BEGIN
       FROM public.sessions s WHERE s.user_id = p_user_id;
     LOOP
         v_round := v_round + 1;
-        SELECT array_agg(c.object_id) FILTER (WHERE c.status = 'placed'),
-               array_agg(c.session_id) FILTER (WHERE c.status = 'placed'),
-               array_agg(c.start_time) FILTER (WHERE c.status = 'placed'),
-               array_agg(c.end_time) FILTER (WHERE c.status = 'placed'),
+        SELECT array_agg(c.object_id) FILTER (WHERE k.decided),
+               array_agg(c.session_id) FILTER (WHERE k.decided),
+               array_agg(c.start_time) FILTER (WHERE k.decided),
+               array_agg(c.end_time) FILTER (WHERE k.decided),
                array_agg(s.candidate) FILTER (WHERE c.status = 'ambiguous'),
                count(DISTINCT c.object_id) FILTER (WHERE c.status IN ('ambiguous', 'waiting')),
                array_agg(c.object_id) FILTER (WHERE c.status = 'waiting' AND c.received_at < v_horizon)
           INTO v_ids, v_sessions, v_starts, v_ends, v_ambiguous, v_undecided, v_expiring
           FROM datalinker.chunk_placements(p_user_id) c
+          CROSS JOIN LATERAL (SELECT c.status IN ('placed', 'outside_sessions') AND c.start_time IS NOT NULL AS decided) k
           LEFT JOIN LATERAL unnest(c.candidate_sessions) AS s(candidate) ON c.status = 'ambiguous';
         EXIT WHEN v_ids IS NULL OR v_round > 10;
         WITH linked AS (
@@ -46,7 +47,8 @@ BEGIN
                AND r.session_id IS NULL AND r.start_time IS NULL
             RETURNING u.session_id
         )
-        SELECT v_placed || coalesce(array_agg(linked.session_id), '{}') INTO v_placed FROM linked;
+        SELECT v_placed || coalesce(array_agg(linked.session_id) FILTER (WHERE linked.session_id IS NOT NULL), '{}')
+          INTO v_placed FROM linked;
         -- Another round can only settle chunks left ambiguous or waiting (a collision, a new anchor).
         EXIT WHEN v_undecided = 0;
     END LOOP;
@@ -67,6 +69,6 @@ BEGIN
 END;
 $$;
 
-COMMENT ON FUNCTION datalinker.place_user(text) IS $doc$Links every chunk `chunk_placements` places (exact UTC, `session_id`, `linked_by = 'placement'`), repeating while a round places something (a placed segment can rule out another's candidate); deletes the user's placement request first. A chunk still waiting after the last round whose upload lies more than `max_upload_delay_us` before the start of the user's newest session is marked `expired_at` (reason `expired`): no pass reads it again until `unexpire` or `relink_session`. Takes `pg_advisory_xact_lock(hashtext('datalinker.place_user'), hashtext(user_id))`. Part of `link_session` and `place_job`.
+COMMENT ON FUNCTION datalinker.place_user(text) IS $doc$Links every chunk `chunk_placements` places (exact UTC, `session_id`, `linked_by = 'placement'`) and stores every chunk it decides outside all sessions (`outside_sessions`: UTC, `session_id` NULL, `linked_by = 'placement'`; no pass reads it again until a session near it is added or changed), repeating while a round places something (a placed segment can rule out another's candidate); deletes the user's placement request first. A chunk still waiting after the last round whose upload lies more than `max_upload_delay_us` before the start of the user's newest session is marked `expired_at` (reason `expired`): no pass reads it again until `unexpire` or `relink_session`. Takes `pg_advisory_xact_lock(hashtext('datalinker.place_user'), hashtext(user_id))`. Part of `link_session` and `place_job`.
 
 Example: `SELECT * FROM datalinker.place_user('u1');`$doc$;

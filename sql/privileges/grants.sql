@@ -52,6 +52,8 @@ GRANT USAGE ON SCHEMA datalinker TO datalinker_admin;
 GRANT EXECUTE ON FUNCTION datalinker.set_setting(text, bigint) TO datalinker_admin;
 -- Queue archive retention (datalinker purge-archive).
 GRANT EXECUTE ON FUNCTION datalinker.purge_archive(interval) TO datalinker_admin;
+-- doctor --verify: rebuilds derived data in a rolled-back subtransaction (heavy: an operator's call).
+GRANT EXECUTE ON FUNCTION datalinker.verify_derived(text) TO datalinker_admin;
 
 -- status and doctor for every project role (the worker's host is where operators look first).
 GRANT EXECUTE ON FUNCTION datalinker.status_report(), datalinker.doctor(integer, integer, integer),

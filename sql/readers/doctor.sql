@@ -9,7 +9,8 @@ AS $$
     WITH unlinked AS (
         SELECT count(*) AS n, min(r.created_at) AS oldest
         FROM public.raw_data_objects r
-        WHERE r.session_id IS NULL AND r.created_at < now() - p_unlinked_hours * interval '1 hour'
+        WHERE r.session_id IS NULL AND r.linked_by IS NULL  -- decided between sessions is not a problem
+          AND r.created_at < now() - p_unlinked_hours * interval '1 hour'
     ),
     stuck AS (  -- processing, but no job for it in flight: its worker died and the job is gone
         SELECT count(*) AS n, string_agg(s.session_id, ', ' ORDER BY s.session_id) AS ids
@@ -71,6 +72,6 @@ AS $$
     FROM bloat b
 $$;
 
-COMMENT ON FUNCTION datalinker.doctor(integer, integer, integer) IS $doc$Health checks, `ok` or `warn` each: unlinked chunks received more than `p_unlinked_hours` ago; sessions `processing` with no job in flight (their worker died and the job is gone); `failed` sessions (with an example `link_error`); dead letters; the age of the oldest queued job (warn above `p_max_queue_age_seconds`); one row per queue table with dead tuples (warn above `p_max_dead_tuples`), live tuples and last vacuum; the settings in force. CLI: `datalinker doctor` (exit 1 when anything warns).
+COMMENT ON FUNCTION datalinker.doctor(integer, integer, integer) IS $doc$Health checks, `ok` or `warn` each: unlinked chunks received more than `p_unlinked_hours` ago (not counting chunks decided outside every session); sessions `processing` with no job in flight (their worker died and the job is gone); `failed` sessions (with an example `link_error`); dead letters; the age of the oldest queued job (warn above `p_max_queue_age_seconds`); one row per queue table with dead tuples (warn above `p_max_dead_tuples`), live tuples and last vacuum; the settings in force. CLI: `datalinker doctor` (exit 1 when anything warns).
 
 Example: `SELECT * FROM datalinker.doctor();`$doc$;

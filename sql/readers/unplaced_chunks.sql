@@ -14,11 +14,13 @@ AS $$
             AND (p_user_id IS NULL OR r.user_id = p_user_id)) u
     CROSS JOIN LATERAL datalinker.chunk_placements(u.user_id) c
     UNION ALL
-    SELECT r.object_id, r.user_id, r.data_type, r.created_at, 'expired', NULL::varchar[]
+    SELECT r.object_id, r.user_id, r.data_type, r.created_at,
+           CASE WHEN r.expired_at IS NOT NULL THEN 'expired' ELSE 'outside_sessions' END, NULL::varchar[]
     FROM public.raw_data_objects r
-    WHERE r.expired_at IS NOT NULL AND (p_user_id IS NULL OR r.user_id = p_user_id)
+    WHERE (r.expired_at IS NOT NULL OR (r.session_id IS NULL AND r.linked_by = 'placement'))
+      AND (p_user_id IS NULL OR r.user_id = p_user_id)
 $$;
 
-COMMENT ON FUNCTION datalinker.unplaced_chunks(text) IS $doc$Why each unlinked device-time chunk is not linked. reason: placeable (a placement pass will link it), session_running (its session has not ended), waiting (no session can take it yet: its session is missing, or it lies outside every session), ambiguous (several placements fit equally; candidate_sessions), no_clock (its session has no usable clock_offset_info), outside_sessions (it streamed live between sessions), expired (it waited past the upload window: no pass reads it again; `unexpire` brings it back).
+COMMENT ON FUNCTION datalinker.unplaced_chunks(text) IS $doc$Why each unlinked device-time chunk is not linked. reason: placeable (a placement pass will link it), session_running (its session has not ended), waiting (no session can take it yet: its session is missing, or it lies outside every session), ambiguous (several placements fit equally; candidate_sessions), no_clock (its session has no usable clock_offset_info), outside_sessions (it streamed live between sessions: its UTC is decided and stored, `session_id` NULL; or no clock converts it yet), expired (it waited past the upload window: no pass reads it again; `unexpire` brings it back).
 
 Example: `SELECT reason, count(*) FROM datalinker.unplaced_chunks() GROUP BY 1;`$doc$;

@@ -117,3 +117,17 @@ def test_doctor_warns_on_dead_tuples_in_a_queue_table(conn: psycopg.Connection, 
     assert "VACUUM" in rows[check]["detail"]
     relaxed = {r["check_name"]: r for r in json.loads(run_cli(db_env, "--json", "doctor").stdout)}
     assert relaxed[check]["status"] == "ok"
+
+
+def test_doctor_verify_rebuilds_the_stored_facts_and_exits_1_on_a_difference(
+        conn: psycopg.Connection, db_env: dict[str, str]) -> None:
+    add_session(conn, "done", "u1", T0, T0 + 10 * MIN)
+    for k in range(3):
+        add_device_chunk(conn, f"c{k}", "u1", T0 + k * MIN, T0 + k * MIN + 30 * SEC)
+    link(conn, "done")
+    clean = run_cli(db_env, "--json", "doctor", "--verify", "--user", "u1")
+    assert (clean.returncode, json.loads(clean.stdout)["verify"]) == (0, []), clean.stderr
+    conn.execute("UPDATE datalinker.session_clocks SET mean_offset_us = mean_offset_us + 1000")
+    found = run_cli(db_env, "--json", "doctor", "--verify")
+    assert found.returncode == 1
+    assert [(r["kind"], r["item"]) for r in json.loads(found.stdout)["verify"]] == [("session_clock", "done piece 1")]

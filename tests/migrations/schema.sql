@@ -112,7 +112,7 @@ CREATE TABLE public.raw_data_objects (
     CONSTRAINT raw_data_objects_expired_only_unlinked CHECK (((expired_at IS NULL) OR ((session_id IS NULL) AND (start_time IS NULL)))),
     CONSTRAINT raw_data_objects_has_times CHECK (((start_time IS NOT NULL) OR (start_time_device IS NOT NULL))),
     CONSTRAINT raw_data_objects_linked_by_known CHECK (((linked_by)::text = ANY ((ARRAY['placement'::character varying, 'overlap'::character varying])::text[]))),
-    CONSTRAINT raw_data_objects_linked_by_needs_session CHECK (((linked_by IS NULL) OR (session_id IS NOT NULL))),
+    CONSTRAINT raw_data_objects_linked_by_needs_session CHECK (((linked_by IS NULL) OR (session_id IS NOT NULL) OR (((linked_by)::text = 'placement'::text) AND (start_time_device IS NOT NULL)))),
     CONSTRAINT raw_data_objects_linked_has_utc CHECK (((session_id IS NULL) OR (start_time IS NOT NULL))),
     CONSTRAINT raw_data_objects_object_id_check CHECK (((object_id)::text <> ''::text)),
     CONSTRAINT raw_data_objects_start_time_device_check CHECK (((start_time_device >= 0) AND (start_time_device < '4294967296'::bigint))),
@@ -122,17 +122,20 @@ CREATE TABLE public.raw_data_objects (
 CREATE FUNCTION datalinker.pending_device_chunks(p_user_id text, p_from timestamp with time zone, p_to timestamp with time zone) RETURNS SETOF public.raw_data_objects;
 CREATE FUNCTION datalinker.place_job(p_user_id text) RETURNS TABLE(placed integer, reason text, error text);
 CREATE FUNCTION datalinker.place_user(p_user_id text) RETURNS TABLE(session_id character varying, placed integer, ambiguous integer);
+CREATE FUNCTION datalinker.placement_state(p_user_id text) RETURNS jsonb;
 CREATE FUNCTION datalinker.placement_summary() RETURNS TABLE(reason text, chunks bigint, users bigint, oldest_received timestamp with time zone);
 CREATE FUNCTION datalinker.process_job(p_msg_id bigint, p_max_attempts integer DEFAULT 5) RETURNS TABLE(msg_id bigint, session_id text, outcome text, reason text, link_status text, objects_converted integer, objects_linked integer, media_linked integer, user_id text);
 CREATE FUNCTION datalinker.purge_amqp_inbox(p_older_than interval) RETURNS bigint;
 CREATE FUNCTION datalinker.purge_archive(p_older_than interval) RETURNS TABLE(queue_name text, purged bigint);
 CREATE FUNCTION datalinker.queue_placements(p_user_ids text[]) RETURNS integer;
 CREATE FUNCTION datalinker.relink_session(p_session_id text) RETURNS SETOF datalinker.link_result;
+CREATE FUNCTION datalinker.reopen_decided() RETURNS trigger;
 CREATE FUNCTION datalinker.requeue_dead(p_limit integer DEFAULT 1000) RETURNS integer;
 CREATE FUNCTION datalinker.require_clock_offset(p_session_id text) RETURNS void;
 CREATE FUNCTION datalinker.retry_job(p_msg_id bigint, p_delay_seconds integer) RETURNS void;
 CREATE FUNCTION datalinker.run_link(p_session_id text, p_undo_first boolean) RETURNS SETOF datalinker.link_result;
 CREATE FUNCTION datalinker.session_chunks(p_session_id text) RETURNS TABLE(object_id character varying, start_time timestamp with time zone, end_time timestamp with time zone);
+CREATE FUNCTION datalinker.session_clock_changed() RETURNS trigger;
 CREATE FUNCTION datalinker.session_for_update(p_session_id text, p_require_ended boolean) RETURNS public.sessions;
 CREATE FUNCTION datalinker.session_objects(p_session_id text) RETURNS SETOF public.raw_data_objects;
 CREATE FUNCTION datalinker.session_reach(p_user_id text, p_start timestamp with time zone, p_end timestamp with time zone) RETURNS timestamp with time zone;
@@ -141,9 +144,12 @@ CREATE FUNCTION datalinker.set_setting(p_name text, p_value bigint) RETURNS TABL
 CREATE FUNCTION datalinker.setting(p_name text) RETURNS bigint;
 CREATE FUNCTION datalinker.skew_us() RETURNS bigint;
 CREATE FUNCTION datalinker.status_report() RETURNS TABLE(section text, name text, count bigint, detail text, age_s bigint);
+CREATE FUNCTION datalinker.store_session_clock(p_session_id text DEFAULT NULL::text) RETURNS integer;
+CREATE FUNCTION datalinker.time_is_free(p_user_id text, p_data_type text, p_from_us bigint, p_to_us bigint) RETURNS boolean;
 CREATE FUNCTION datalinker.unexpire(p_user_id text DEFAULT NULL::text) RETURNS integer;
 CREATE FUNCTION datalinker.unplaced_chunks(p_user_id text DEFAULT NULL::text) RETURNS TABLE(object_id character varying, user_id character varying, data_type character varying, received_at timestamp with time zone, reason text, candidate_sessions character varying[]);
 CREATE FUNCTION datalinker.user_timeline(p_user_id text, p_from timestamp with time zone DEFAULT NULL::timestamp with time zone, p_to timestamp with time zone DEFAULT NULL::timestamp with time zone) RETURNS TABLE(kind text, item_id text, category text, state text, start_time timestamp with time zone, end_time timestamp with time zone);
+CREATE FUNCTION datalinker.verify_derived(p_user_id text DEFAULT NULL::text) RETURNS TABLE(kind text, item text, stored text, rebuilt text);
 CREATE FUNCTION datalinker.wrap_us(p_us bigint) RETURNS bigint;
 CREATE TABLE datalinker.amqp_inbox (
     message_id text NOT NULL,
@@ -154,6 +160,17 @@ CREATE TABLE datalinker.amqp_inbox (
 CREATE TABLE datalinker.placement_requests (
     user_id character varying NOT NULL,
     requested_at timestamp with time zone DEFAULT now() NOT NULL
+);
+CREATE TABLE datalinker.session_clocks (
+    session_id character varying NOT NULL,
+    piece integer NOT NULL,
+    from_us numeric,
+    to_us numeric,
+    first_at_us numeric,
+    last_at_us numeric,
+    mean_offset_us numeric NOT NULL,
+    mean_at_us numeric NOT NULL,
+    slope numeric NOT NULL
 );
 CREATE TABLE datalinker.settings (
     name text NOT NULL,
@@ -218,6 +235,8 @@ ALTER TABLE ONLY datalinker.amqp_inbox
     ADD CONSTRAINT amqp_inbox_pkey PRIMARY KEY (message_id);
 ALTER TABLE ONLY datalinker.placement_requests
     ADD CONSTRAINT placement_requests_pkey PRIMARY KEY (user_id);
+ALTER TABLE ONLY datalinker.session_clocks
+    ADD CONSTRAINT session_clocks_pkey PRIMARY KEY (session_id, piece);
 ALTER TABLE ONLY datalinker.settings
     ADD CONSTRAINT settings_pkey PRIMARY KEY (name);
 ALTER TABLE ONLY public._yoyo_log
@@ -253,18 +272,24 @@ ALTER TABLE ONLY public.yoyo_lock
 CREATE INDEX amqp_inbox_received_idx ON datalinker.amqp_inbox USING btree (received_at);
 CREATE INDEX audio_clips_session_idx ON public.audio_clips USING btree (session_id);
 CREATE INDEX images_session_idx ON public.images USING btree (session_id);
+CREATE INDEX raw_data_objects_decided_idx ON public.raw_data_objects USING btree (user_id, start_time) WHERE ((session_id IS NULL) AND ((linked_by)::text = 'placement'::text));
 CREATE INDEX raw_data_objects_expired_idx ON public.raw_data_objects USING btree (user_id, created_at) WHERE (expired_at IS NOT NULL);
 CREATE INDEX raw_data_objects_pending_device_idx ON public.raw_data_objects USING btree (user_id, created_at) WHERE ((session_id IS NULL) AND (start_time IS NULL) AND (expired_at IS NULL));
-CREATE INDEX raw_data_objects_placed_end_tick_idx ON public.raw_data_objects USING btree (user_id, data_type, end_time_device) WHERE ((session_id IS NOT NULL) AND (start_time_device IS NOT NULL));
-CREATE INDEX raw_data_objects_placed_start_tick_idx ON public.raw_data_objects USING btree (user_id, data_type, start_time_device) WHERE ((session_id IS NOT NULL) AND (start_time_device IS NOT NULL));
-CREATE INDEX raw_data_objects_placed_time_idx ON public.raw_data_objects USING btree (user_id, data_type, start_time) WHERE (session_id IS NOT NULL);
+CREATE INDEX raw_data_objects_placed_end_tick_idx ON public.raw_data_objects USING btree (user_id, data_type, end_time_device) WHERE ((start_time IS NOT NULL) AND (start_time_device IS NOT NULL));
+CREATE INDEX raw_data_objects_placed_start_tick_idx ON public.raw_data_objects USING btree (user_id, data_type, start_time_device) WHERE ((start_time IS NOT NULL) AND (start_time_device IS NOT NULL));
+CREATE INDEX raw_data_objects_placed_time_idx ON public.raw_data_objects USING btree (user_id, data_type, start_time) WHERE ((start_time IS NOT NULL) AND (start_time_device IS NOT NULL));
 CREATE INDEX raw_data_objects_session_idx ON public.raw_data_objects USING btree (session_id, start_time) WHERE (session_id IS NOT NULL);
-CREATE INDEX raw_data_objects_user_range_idx ON public.raw_data_objects USING gist (user_id, tstzrange(start_time, end_time)) WHERE ((session_id IS NULL) AND (start_time IS NOT NULL));
+CREATE INDEX raw_data_objects_user_range_idx ON public.raw_data_objects USING gist (user_id, tstzrange(start_time, end_time)) WHERE ((session_id IS NULL) AND (start_time IS NOT NULL) AND (linked_by IS NULL));
 CREATE INDEX sessions_calibration_for_idx ON public.sessions USING btree (calibration_for_session_id) WHERE (calibration_for_session_id IS NOT NULL);
 CREATE INDEX sessions_unfinished_idx ON public.sessions USING btree (link_status, start_time) WHERE ((link_status)::text <> 'completed'::text);
 CREATE INDEX sessions_user_experiment_type_idx ON public.sessions USING btree (user_id, experiment_id, session_type);
 CREATE INDEX sessions_user_start_idx ON public.sessions USING btree (user_id, start_time);
+CREATE TRIGGER settings_store_clocks AFTER UPDATE ON datalinker.settings FOR EACH STATEMENT EXECUTE FUNCTION datalinker.session_clock_changed();
 CREATE TRIGGER raw_data_objects_note_device_uploads AFTER INSERT ON public.raw_data_objects REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION datalinker.note_device_uploads();
+CREATE TRIGGER sessions_reopen_decided AFTER INSERT OR UPDATE OF start_time, end_time, clock_offset_info, user_id ON public.sessions FOR EACH ROW EXECUTE FUNCTION datalinker.reopen_decided();
+CREATE TRIGGER sessions_store_clock AFTER INSERT OR UPDATE OF start_time, end_time, clock_offset_info ON public.sessions FOR EACH ROW EXECUTE FUNCTION datalinker.session_clock_changed();
+ALTER TABLE ONLY datalinker.session_clocks
+    ADD CONSTRAINT session_clocks_session_id_fkey FOREIGN KEY (session_id) REFERENCES public.sessions(session_id) ON UPDATE CASCADE ON DELETE CASCADE;
 ALTER TABLE ONLY public.audio_clips
     ADD CONSTRAINT audio_clips_experiment_id_fkey FOREIGN KEY (experiment_id) REFERENCES public.experiments(experiment_id);
 ALTER TABLE ONLY public.audio_clips
@@ -374,6 +399,7 @@ GRANT SELECT ON TABLE public.raw_data_objects TO datalinker_readonly;
 REVOKE ALL ON FUNCTION datalinker.pending_device_chunks(p_user_id text, p_from timestamp with time zone, p_to timestamp with time zone) FROM PUBLIC;
 REVOKE ALL ON FUNCTION datalinker.place_job(p_user_id text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION datalinker.place_user(p_user_id text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION datalinker.placement_state(p_user_id text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION datalinker.placement_summary() FROM PUBLIC;
 GRANT ALL ON FUNCTION datalinker.placement_summary() TO datalinker_readonly;
 GRANT ALL ON FUNCTION datalinker.placement_summary() TO datalinker_worker;
@@ -385,12 +411,14 @@ REVOKE ALL ON FUNCTION datalinker.purge_archive(p_older_than interval) FROM PUBL
 GRANT ALL ON FUNCTION datalinker.purge_archive(p_older_than interval) TO datalinker_admin;
 REVOKE ALL ON FUNCTION datalinker.queue_placements(p_user_ids text[]) FROM PUBLIC;
 REVOKE ALL ON FUNCTION datalinker.relink_session(p_session_id text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION datalinker.reopen_decided() FROM PUBLIC;
 REVOKE ALL ON FUNCTION datalinker.requeue_dead(p_limit integer) FROM PUBLIC;
 REVOKE ALL ON FUNCTION datalinker.require_clock_offset(p_session_id text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION datalinker.retry_job(p_msg_id bigint, p_delay_seconds integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION datalinker.retry_job(p_msg_id bigint, p_delay_seconds integer) TO datalinker_worker;
 REVOKE ALL ON FUNCTION datalinker.run_link(p_session_id text, p_undo_first boolean) FROM PUBLIC;
 REVOKE ALL ON FUNCTION datalinker.session_chunks(p_session_id text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION datalinker.session_clock_changed() FROM PUBLIC;
 REVOKE ALL ON FUNCTION datalinker.session_for_update(p_session_id text, p_require_ended boolean) FROM PUBLIC;
 REVOKE ALL ON FUNCTION datalinker.session_objects(p_session_id text) FROM PUBLIC;
 GRANT ALL ON FUNCTION datalinker.session_objects(p_session_id text) TO datalinker_readonly;
@@ -409,12 +437,16 @@ REVOKE ALL ON FUNCTION datalinker.status_report() FROM PUBLIC;
 GRANT ALL ON FUNCTION datalinker.status_report() TO datalinker_readonly;
 GRANT ALL ON FUNCTION datalinker.status_report() TO datalinker_worker;
 GRANT ALL ON FUNCTION datalinker.status_report() TO datalinker_bridge;
+REVOKE ALL ON FUNCTION datalinker.store_session_clock(p_session_id text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION datalinker.time_is_free(p_user_id text, p_data_type text, p_from_us bigint, p_to_us bigint) FROM PUBLIC;
 REVOKE ALL ON FUNCTION datalinker.unexpire(p_user_id text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION datalinker.unplaced_chunks(p_user_id text) FROM PUBLIC;
 GRANT ALL ON FUNCTION datalinker.unplaced_chunks(p_user_id text) TO datalinker_readonly;
 GRANT ALL ON FUNCTION datalinker.unplaced_chunks(p_user_id text) TO datalinker_worker;
 REVOKE ALL ON FUNCTION datalinker.user_timeline(p_user_id text, p_from timestamp with time zone, p_to timestamp with time zone) FROM PUBLIC;
 GRANT ALL ON FUNCTION datalinker.user_timeline(p_user_id text, p_from timestamp with time zone, p_to timestamp with time zone) TO datalinker_readonly;
+REVOKE ALL ON FUNCTION datalinker.verify_derived(p_user_id text) FROM PUBLIC;
+GRANT ALL ON FUNCTION datalinker.verify_derived(p_user_id text) TO datalinker_admin;
 REVOKE ALL ON FUNCTION datalinker.wrap_us(p_us bigint) FROM PUBLIC;
 GRANT ALL ON FUNCTION datalinker.wrap_us(p_us bigint) TO datalinker_worker;
 GRANT ALL ON FUNCTION datalinker.wrap_us(p_us bigint) TO datalinker_readonly;

@@ -207,7 +207,8 @@ def test_upgrading_to_line_uncertainty_keeps_settings_data_and_jobs_and_links_re
             settings = dict(conn.execute("SELECT name, value FROM datalinker.settings").fetchall())
             assert "clock_max_rms_us" not in settings and settings["clock_max_uncertainty_us"] == 1000
             assert settings["clock_fit_tolerance_us"] == 20000, "an operator's setting survives"
-            assert conn.execute("SELECT count(*) FROM pgmq.q_data_linker_queue").fetchone() == (1,), "the queued job survives"
+            assert conn.execute("SELECT count(*) FROM pgmq.q_data_linker_queue WHERE message ? 'session_id'").fetchone() == (1,), \
+                "the queued job survives"
             (msg_id,), = conn.execute("SELECT msg_id FROM datalinker.claim_job(60, 1)").fetchall()
             conn.execute("SELECT datalinker.process_job(%s, 5)", [msg_id])
             assert conn.execute("SELECT link_status FROM public.sessions").fetchone() == ("completed",)
@@ -286,3 +287,45 @@ def test_upgrading_to_expiry_keeps_every_row_and_expires_old_waiting_data_at_the
             run_jobs(conn)  # the queued session job (and the uploads' placement jobs): the next pass
             assert conn.execute("SELECT object_id, session_id, expired_at IS NOT NULL FROM public.raw_data_objects"
                                 " ORDER BY 1").fetchall() == [("live", "A", False), ("stray", None, True)]
+
+
+def test_upgrading_to_decided_chunks_and_stored_clocks_backfills_both_and_loses_nothing(admin_conninfo: str) -> None:
+    """0014/0015: a database of the previous release, mid-day: sessions A and B ended, their jobs and the uploads'
+    placement queued, the device streaming on after A (chunks the previous release kept pending as outside_sessions,
+    re-read by every pass). After migrate the ended sessions' clocks are stored and the next passes link A and
+    decide the stream; nothing is lost."""
+    from yoyo import get_backend, read_migrations
+
+    from datalinker.migrate import MIGRATIONS_DIR, yoyo_uri
+    from tests.helpers import MIN, SEC, T0, add_session, run_jobs
+    from tests.sql.test_placement import record
+
+    with dbadmin.throwaway_database(admin_conninfo) as conninfo:
+        backend = get_backend(yoyo_uri(conninfo))
+        previous = read_migrations(str(MIGRATIONS_DIR)).filter(lambda m: m.id < "0014")
+        with backend.lock():
+            backend.apply_migrations_only(backend.to_apply(previous))
+            backend.run_post_apply(previous)
+        backend.connection.close()
+        with psycopg.connect(conninfo, autocommit=True) as conn:
+            add_session(conn, "A", "u1", T0, T0 + 30 * MIN)
+            record(conn, "in", "u1", T0 + 2 * SEC, T0 + 30 * MIN, lambda end: end + 2 * SEC, step=MIN)
+            record(conn, "gap", "u1", T0 + 30 * MIN + 2 * SEC, T0 + 60 * MIN, lambda end: end + 2 * SEC, step=MIN)
+            add_session(conn, "B", "u1", T0 + 90 * MIN, T0 + 100 * MIN)
+            before = conn.execute("SELECT object_id, user_id, start_time_device, created_at FROM public.raw_data_objects"
+                                  " ORDER BY 1").fetchall()
+
+        migrate(conninfo)
+
+        assert snapshot(conninfo) == SNAPSHOT.read_text(), "an upgraded database has the schema of a new one"
+        with psycopg.connect(conninfo, autocommit=True) as conn:
+            assert conn.execute("SELECT object_id, user_id, start_time_device, created_at FROM public.raw_data_objects"
+                                " ORDER BY 1").fetchall() == before
+            assert conn.execute("SELECT session_id FROM datalinker.session_clocks ORDER BY 1").fetchall() == [
+                ("A",), ("B",)], "backfilled"
+            run_jobs(conn)
+            assert conn.execute("SELECT count(*) FROM public.raw_data_objects WHERE session_id = 'A'").fetchone() == (29,)
+            assert conn.execute("SELECT count(*), min(start_time) FROM public.raw_data_objects WHERE object_id LIKE 'gap%'"
+                                " AND session_id IS NULL AND linked_by = 'placement'").fetchone() == (29, T0 + 30 * MIN + 2 * SEC)
+            assert conn.execute("SELECT count(*) FROM datalinker.chunk_placements('u1')").fetchone() == (0,)
+            assert conn.execute("SELECT * FROM datalinker.verify_derived()").fetchall() == []

@@ -30,6 +30,7 @@ INSERT INTO expected_exec VALUES
     ('datalinker.add_media(text,text[],text[],text[],timestamptz[],integer[])', '{datalinker_ingest}'),
     ('datalinker.set_setting(text,bigint)',                      '{datalinker_admin}'),
     ('datalinker.purge_archive(interval)',                       '{datalinker_admin}'),
+    ('datalinker.verify_derived(text)',                          '{datalinker_admin}'),
     ('datalinker.calibration_sessions(text,uuid)',               '{datalinker_readonly}'),
     ('datalinker.session_objects(text)',                         '{datalinker_readonly}'),
     ('datalinker.user_timeline(text,timestamptz,timestamptz)',   '{datalinker_readonly}'),

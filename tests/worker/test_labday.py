@@ -23,5 +23,5 @@ def test_lab_day_replayed_in_time_order_ends_right_for_every_chunk(
     assert verdict.counts["MISSED"] == 0, "every unambiguous in-session chunk is linked"
     assert verdict.counts["ambiguous, not reported"] == 0, "the ambiguous pair is reported with both sessions"
     truth = Counter("ambiguous, reported" if c.object_id in day.ambiguous else
-                    "gap, unlinked" if c.true_session is None else "linked right" for c in day.chunks)
+                    "gap, decided" if c.true_session is None else "linked right" for c in day.chunks)
     assert dict(verdict.counts) == dict(truth), "exactly: every in-session chunk linked, every gap chunk not"
