@@ -25,7 +25,7 @@ pts AS (
 ),
 per AS (
     SELECT x.p, min(x.i) AS first_i, count(*) AS total, count(*) FILTER (WHERE x.k) AS n,
-           min(x.a) AS first_a, max(x.a) AS last_a,
+           min(x.a) FILTER (WHERE x.k) AS first_a, max(x.a) FILTER (WHERE x.k) AS last_a,  -- what the kept points measured
            count(*) FILTER (WHERE abs(x.e) <= (SELECT tol FROM cfg)) AS fit,
            sum(x.e ^ 2) FILTER (WHERE x.k) AS ss, sum(x.dx2) FILTER (WHERE x.k) AS sxx
     FROM pts x GROUP BY x.p

@@ -230,7 +230,7 @@ anchor_times AS (  -- placed chunks whose ticks the segment continues, before it
         SELECT a.end_time, a.end_time_device
         FROM public.raw_data_objects a
         WHERE a.user_id = p_user_id AND a.data_type = g.data_type
-          AND a.start_time IS NOT NULL AND a.start_time_device IS NOT NULL
+          AND a.start_time_device IS NOT NULL AND (a.session_id IS NOT NULL OR a.linked_by = 'placement')
           AND a.end_time_device BETWEEN g.head_t0 - v_gap + w.k * c_period AND g.head_t0 + w.k * c_period
         OFFSET 0  -- kept a per-segment index range: pulled up, it becomes a scan of the user's history
     ) a
@@ -244,7 +244,7 @@ anchor_times AS (  -- placed chunks whose ticks the segment continues, before it
         SELECT b.start_time, b.start_time_device
         FROM public.raw_data_objects b
         WHERE b.user_id = p_user_id AND b.data_type = g.data_type
-          AND b.start_time IS NOT NULL AND b.start_time_device IS NOT NULL
+          AND b.start_time_device IS NOT NULL AND (b.session_id IS NOT NULL OR b.linked_by = 'placement')
           AND b.start_time_device BETWEEN g.tail_t1 - w.k * c_period AND g.tail_t1 + v_gap - w.k * c_period
         OFFSET 0
     ) b
@@ -311,13 +311,25 @@ converters AS MATERIALIZED (  -- per placed segment, the sessions one of its chu
           OR x.s_us = (SELECT min(y.s_us) FROM sess y WHERE y.mean_offset_us IS NOT NULL AND y.s_us >= d.t + g.span))
     WHERE d.status = 'placed'
 ),
+nearby AS MATERIALIZED (  -- per placed segment, the sessions within a period of it: the candidate owners, as arrays
+    -- (a chunk then looks at its segment's few sessions, not at every session of the user's upload window)
+    SELECT d.data_type, d.seg, array_agg(x.session_id) AS ids, array_agg(x.ended) AS ended, array_agg(x.piece) AS pieces,
+           array_agg(x.s_us) AS s_us, array_agg(x.e_us) AS e_us, array_agg(x.from_us) AS from_us,
+           array_agg(x.to_us) AS to_us, array_agg(x.mean_offset_us) AS mo, array_agg(x.mean_at_us) AS ma,
+           array_agg(x.slope) AS sl
+    FROM decision d
+    JOIN segments g ON g.data_type = d.data_type AND g.seg = d.seg
+    JOIN sess x ON x.s_us < d.t + g.span + c_period AND x.e_us > d.t - c_period
+    WHERE d.status = 'placed'
+    GROUP BY d.data_type, d.seg
+),
 owned AS (  -- each chunk with its segment's decision, its owner session and its status
     SELECT m.object_id, m.data_type, m.seg, m.created_at, m.t0, m.t1, m.rel, m.dur, d.t, d.chosen_session,
            d.chosen_piece, d.sessions, d.certain, o.session_id, o.start_us, o.end_us,
            CASE WHEN d.status <> 'placed' THEN d.status
                 WHEN o.session_id IS NULL THEN
-                    CASE WHEN EXISTS (SELECT 1 FROM sess x WHERE x.mean_offset_us IS NULL
-                                         AND x.s_us < d.t + m.rel + m.dur AND x.e_us > d.t + m.rel)
+                    CASE WHEN EXISTS (SELECT 1 FROM unnest(n.s_us, n.e_us, n.mo) AS x(s_us, e_us, mo)
+                                      WHERE x.mo IS NULL AND x.s_us < d.t + m.rel + m.dur AND x.e_us > d.t + m.rel)
                          THEN 'no_clock' ELSE 'outside_sessions' END
                 WHEN o.pieces_here > 1 AND NOT o.chosen THEN 'ambiguous'  -- two clock pieces could convert it
                 WHEN o.ended THEN 'placed'
@@ -325,13 +337,15 @@ owned AS (  -- each chunk with its segment's decision, its owner session and its
            END AS status
     FROM members m
     JOIN decision d ON d.data_type = m.data_type AND d.seg = m.seg
+    LEFT JOIN nearby n ON n.data_type = m.data_type AND n.seg = m.seg
     -- The owner rule per chunk of a placed segment: each nearby session converts it with its own clock near
     -- the placement; the one containing its start wins, then the earliest start, then the smallest id.
     LEFT JOIN LATERAL (
         SELECT x.session_id, x.ended, cv.start_us, cv.end_us,
                coalesce(x.session_id = d.chosen_session AND x.piece = d.chosen_piece, false) AS chosen,
                count(*) OVER (PARTITION BY x.session_id) AS pieces_here
-        FROM sess x
+        FROM unnest(n.ids, n.ended, n.pieces, n.s_us, n.e_us, n.from_us, n.to_us, n.mo, n.ma, n.sl)
+             AS x(session_id, ended, piece, s_us, e_us, from_us, to_us, mean_offset_us, mean_at_us, slope)
         CROSS JOIN LATERAL (
             SELECT datalinker.device_to_utc_model_us(m.t0, m.t0, x.s_us, d.t + m.rel + c_period / 2, 0,
                                                       x.mean_offset_us, x.mean_at_us, x.slope) AS start_us,

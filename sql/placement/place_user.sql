@@ -43,7 +43,9 @@ BEGIN
                SET start_time = u.start_time, end_time = u.end_time, session_id = u.session_id,
                    linked_by = 'placement'
               FROM unnest(v_ids, v_sessions, v_starts, v_ends) AS u(object_id, session_id, start_time, end_time)
-             WHERE r.object_id = u.object_id AND r.user_id = p_user_id  -- the user's pending rows, by index
+             -- By primary key only: a condition on user_id lets the planner walk the user's rows once per chunk
+             -- (a user it has no statistics for looks small), quadratic in a day's upload.
+             WHERE r.object_id = u.object_id
                AND r.session_id IS NULL AND r.start_time IS NULL
             RETURNING u.session_id
         )
@@ -56,7 +58,7 @@ BEGIN
     -- placed nothing are final; unexpire or relink_session bring them back).
     IF v_ids IS NULL AND v_expiring IS NOT NULL THEN
         UPDATE public.raw_data_objects r SET expired_at = now()
-         WHERE r.object_id = ANY (v_expiring) AND r.user_id = p_user_id
+         WHERE r.object_id = ANY (v_expiring)
            AND r.session_id IS NULL AND r.start_time IS NULL;
     END IF;
     RETURN QUERY

@@ -1,4 +1,4 @@
--- datalinker.time_is_free: true when no placed device-time chunk (linked or decided, with UTC and ticks) of the user and type overlaps [p_from_us, p_to_us) — one device records one stream of a type (DESIGN §2). One index probe.
+-- datalinker.time_is_free: true when no placed device-time chunk (linked, or decided by the linker) of the user and type overlaps [p_from_us, p_to_us) — one device records one stream of a type (DESIGN §2). One index probe.
 CREATE OR REPLACE FUNCTION datalinker.time_is_free(p_user_id text, p_data_type text, p_from_us bigint, p_to_us bigint)
 RETURNS boolean
 LANGUAGE sql STABLE
@@ -7,7 +7,7 @@ AS $$
     SELECT coalesce((SELECT datalinker.epoch_us(r.end_time)
                      FROM public.raw_data_objects r
                      WHERE r.user_id = p_user_id AND r.data_type = p_data_type
-                       AND r.start_time IS NOT NULL AND r.start_time_device IS NOT NULL
+                       AND r.start_time_device IS NOT NULL AND (r.session_id IS NOT NULL OR r.linked_by = 'placement')
                        AND r.start_time < datalinker.from_epoch_us(p_to_us)
                      ORDER BY r.start_time DESC
                      LIMIT 1) <= p_from_us, true)

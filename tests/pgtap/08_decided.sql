@@ -1,7 +1,7 @@
 -- Cost follows the work (issue 21): the new steps one function at a time — time_is_free, store_session_clock and the
 -- session clock trigger, reopen_decided, placement_state, verify_derived; and clock_split's reset next to an outlier.
 BEGIN;
-SELECT plan(12);
+SELECT plan(13);
 
 INSERT INTO public.sessions (session_id, user_id, start_time, end_time, clock_offset_info) VALUES
     ('tap-A', 'tap-u', '2026-03-02 09:00+00', '2026-03-02 09:30+00', '{"offset_ms_avg": -5}'),
@@ -19,6 +19,11 @@ SELECT ok(NOT datalinker.time_is_free('tap-u', 'eeg', datalinker.epoch_us('2026-
                                       datalinker.epoch_us('2026-03-02 09:45+00')), 'time_is_free: over a decided chunk, no');
 SELECT ok(datalinker.time_is_free('tap-u', 'imu', datalinker.epoch_us('2026-03-02 09:40:30+00'),
                                   datalinker.epoch_us('2026-03-02 09:45+00')), 'time_is_free: another type is another stream');
+INSERT INTO public.raw_data_objects (object_id, user_id, start_time, end_time, start_time_device, end_time_device, data_type)
+VALUES ('tap-h', 'tap-u', '0001-01-01 00:00+00', '9999-12-31 00:00+00', 0, 1, 'imu');
+SELECT ok(datalinker.time_is_free('tap-u', 'imu', datalinker.epoch_us('2026-03-02 09:40:30+00'),
+                                  datalinker.epoch_us('2026-03-02 09:45+00')),
+          'time_is_free: an unlinked row an uploader sent with UTC over all time occupies nothing');
 
 -- store_session_clock and its trigger: an ended session's pieces, none for a running one.
 SELECT results_eq($$SELECT session_id::text, mean_offset_us FROM datalinker.session_clocks WHERE session_id LIKE 'tap-%'$$,
