@@ -21,6 +21,23 @@ def schema_dump(conninfo: str) -> str:
     return "\n".join(line for line in out.splitlines() if not line.startswith(("-- Dumped", "\\restrict", "\\unrestrict")))
 
 
+def migrate_before(conninfo: str, first_new: str, functions: bool = True) -> None:
+    """The database of the release before migration `first_new`: the migrations before it applied and, with
+    `functions`, the SQL functions written with (post-apply: this checkout's sql/, whose bodies are checked
+    only when called)."""
+    from yoyo import get_backend, read_migrations
+
+    from datalinker.migrate import MIGRATIONS_DIR, yoyo_uri
+
+    backend = get_backend(yoyo_uri(conninfo))
+    previous = read_migrations(str(MIGRATIONS_DIR)).filter(lambda m: m.id < first_new and m.id != "post-apply")
+    with backend.lock():
+        backend.apply_migrations_only(backend.to_apply(previous))
+        if functions:
+            backend.run_post_apply(read_migrations(str(MIGRATIONS_DIR)).filter(lambda m: m.id < first_new))
+    backend.connection.close()
+
+
 def test_from_empty_database_to_the_committed_schema_snapshot(admin_conninfo: str) -> None:
     """Every table, column, constraint, index, type, trigger, grant and function signature, as committed in
     tests/migrations/schema.sql (rewrite it with `python -m tests.migrations.schema_snapshot` after an intended change).
@@ -141,17 +158,8 @@ def test_migrate_follows_a_changed_signature_a_changed_return_type_and_a_removed
 
 
 def test_migrating_a_database_with_linked_data_keeps_every_link(admin_conninfo: str) -> None:
-    from yoyo import get_backend, read_migrations
-
-    from datalinker.migrate import MIGRATIONS_DIR, yoyo_uri
-
     with dbadmin.throwaway_database(admin_conninfo) as conninfo:
-        backend = get_backend(yoyo_uri(conninfo))
-        migrations = read_migrations(str(MIGRATIONS_DIR))
-        before_placement = migrations.filter(lambda m: m.id < "0004")
-        with backend.lock():
-            backend.apply_migrations_only(backend.to_apply(before_placement))
-        backend.connection.close()
+        migrate_before(conninfo, "0004", functions=False)
         with psycopg.connect(conninfo, autocommit=True) as conn:
             conn.execute("INSERT INTO public.sessions (session_id, user_id, start_time, end_time, link_status)"
                          " VALUES ('s', 'u', '2026-03-02 09:00+00', '2026-03-02 10:00+00', 'completed')")
@@ -177,18 +185,11 @@ def test_upgrading_to_line_uncertainty_keeps_settings_data_and_jobs_and_links_re
     import json
     import random
 
-    from yoyo import get_backend, read_migrations
-
-    from datalinker.migrate import MIGRATIONS_DIR, yoyo_uri
     from tests.clocks import Sync, rebooting_clock
     from tests.helpers import MIN, SEC, T0
 
     with dbadmin.throwaway_database(admin_conninfo) as conninfo:
-        backend = get_backend(yoyo_uri(conninfo))
-        previous = read_migrations(str(MIGRATIONS_DIR)).filter(lambda m: m.id < "0009" and m.id != "post-apply")
-        with backend.lock():
-            backend.apply_migrations_only(backend.to_apply(previous))
-        backend.connection.close()
+        migrate_before(conninfo, "0009", functions=False)
         clock = rebooting_clock(T0, 20, [])
         points = Sync(every=MIN // 6, jitter_us=1500).measurements(clock, T0, T0 + 30 * MIN, random.Random(2))
         with psycopg.connect(conninfo, autocommit=True) as conn:
@@ -220,18 +221,10 @@ def test_upgrading_to_one_unit_of_work_turns_open_placement_requests_into_jobs(a
     """0012: a database of the previous release, mid-day: a late chunk's placement request (one had failed before)
     and a queued session job. After migrate both are jobs on data_linker_queue; the worker's steps place the chunk
     and announce the session once; nothing is lost."""
-    from yoyo import get_backend, read_migrations
-
-    from datalinker.migrate import MIGRATIONS_DIR, yoyo_uri
     from tests.helpers import MIN, SEC, T0, add_device_chunk, add_session, run_jobs
 
     with dbadmin.throwaway_database(admin_conninfo) as conninfo:
-        backend = get_backend(yoyo_uri(conninfo))
-        previous = read_migrations(str(MIGRATIONS_DIR)).filter(lambda m: m.id < "0012")
-        with backend.lock():
-            backend.apply_migrations_only(backend.to_apply(previous))
-            backend.run_post_apply(previous)  # the previous release's functions: as it ran, with the old sql/ …
-        backend.connection.close()
+        migrate_before(conninfo, "0012")
         with psycopg.connect(conninfo, autocommit=True) as conn:
             conn.execute("DROP TRIGGER raw_data_objects_note_device_uploads ON public.raw_data_objects")  # … whose
             add_session(conn, "s", "u1", T0, T0 + 30 * MIN)  # trigger only noted requests (no job)
@@ -255,20 +248,12 @@ def test_upgrading_to_one_unit_of_work_turns_open_placement_requests_into_jobs(a
 
 def test_upgrading_to_expiry_keeps_every_row_and_expires_old_waiting_data_at_the_next_pass(admin_conninfo: str) -> None:
     """0013: a database of the previous release with a chunk waiting past the upload window and a queued job."""
-    from yoyo import get_backend, read_migrations
-
-    from datalinker.migrate import MIGRATIONS_DIR, yoyo_uri
     from tests.helpers import MIN, SEC, T0, add_device_chunk, add_session, run_jobs
 
     HOUR = 60 * MIN
 
     with dbadmin.throwaway_database(admin_conninfo) as conninfo:
-        backend = get_backend(yoyo_uri(conninfo))
-        previous = read_migrations(str(MIGRATIONS_DIR)).filter(lambda m: m.id < "0013")
-        with backend.lock():
-            backend.apply_migrations_only(backend.to_apply(previous))
-            backend.run_post_apply(previous)  # functions to write with (their bodies are checked only when called)
-        backend.connection.close()
+        migrate_before(conninfo, "0013")
         with psycopg.connect(conninfo, autocommit=True) as conn:
             add_session(conn, "A", "u1", T0, T0 + 30 * MIN)
             add_device_chunk(conn, "stray", "u1", T0 + 2 * HOUR, T0 + 2 * HOUR + SEC, received_at=T0 + 3 * HOUR)
@@ -294,19 +279,11 @@ def test_upgrading_to_decided_chunks_and_stored_clocks_backfills_both_and_loses_
     placement queued, the device streaming on after A (chunks the previous release kept pending as outside_sessions,
     re-read by every pass). After migrate the ended sessions' clocks are stored and the next passes link A and
     decide the stream; nothing is lost."""
-    from yoyo import get_backend, read_migrations
-
-    from datalinker.migrate import MIGRATIONS_DIR, yoyo_uri
     from tests.helpers import MIN, SEC, T0, add_session, run_jobs
     from tests.sql.test_placement import record
 
     with dbadmin.throwaway_database(admin_conninfo) as conninfo:
-        backend = get_backend(yoyo_uri(conninfo))
-        previous = read_migrations(str(MIGRATIONS_DIR)).filter(lambda m: m.id < "0014")
-        with backend.lock():
-            backend.apply_migrations_only(backend.to_apply(previous))
-            backend.run_post_apply(previous)
-        backend.connection.close()
+        migrate_before(conninfo, "0014")
         with psycopg.connect(conninfo, autocommit=True) as conn:
             add_session(conn, "A", "u1", T0, T0 + 30 * MIN)
             record(conn, "in", "u1", T0 + 2 * SEC, T0 + 30 * MIN, lambda end: end + 2 * SEC, step=MIN)
