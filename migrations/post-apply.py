@@ -11,5 +11,4 @@ from yoyo import step
 from datalinker.sqlsource import apply_sql_dir
 
 steps = [step(apply_sql_dir),
-         step("DO $$ BEGIN IF pg_catalog.to_regclass('datalinker.session_clocks') IS NOT NULL THEN"
-              " PERFORM datalinker.store_session_clock(NULL); END IF; END $$")]
+         step("DO $$ BEGIN PERFORM datalinker.store_session_clock(NULL); END $$")]

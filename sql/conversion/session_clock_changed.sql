@@ -6,9 +6,6 @@ SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
-    IF pg_catalog.to_regclass('datalinker.session_clocks') IS NULL THEN
-        RETURN NULL;  -- a database still before migration 0015 (only the upgrade tests run this release's code there)
-    END IF;
     IF TG_TABLE_NAME = 'settings' THEN
         PERFORM datalinker.store_session_clock(NULL);
     ELSE

@@ -16,8 +16,9 @@
 --    (a separate segment wholly before the first or after the last sync may be on another boot: unseen reset) —
 --    the piece the segment was placed with where two could; if nothing decides between two, ambiguous.
 --    A chunk of a placed segment that no session owns (live between sessions) is outside_sessions, with its
---    UTC from the nearest session's clock when the segment is anchored or live: place_user stores it,
---    decided, and no pass reads it again until a session near it is added or changed.
+--    UTC from the nearest session's clock when the segment's time is certain (anchored, live, or a fit that
+--    put chunks of it in a session): place_user stores it, decided, and no pass reads it again until a
+--    session near it is added or changed.
 CREATE OR REPLACE FUNCTION datalinker.chunk_placements(p_user_id text)
 RETURNS TABLE (object_id varchar, data_type varchar, received_at timestamptz, status text, session_id varchar,
                start_time timestamptz, end_time timestamptz, candidate_sessions varchar[])
@@ -303,26 +304,19 @@ decision AS MATERIALIZED (
     LEFT JOIN live l ON l.data_type = g.data_type AND l.seg = g.seg
     LEFT JOIN buffered_choice b ON b.data_type = g.data_type AND b.seg = g.seg
 ),
-converters AS MATERIALIZED (  -- per placed segment, the sessions one of its chunks can be nearest to: those over
-    -- its time, the last to end before it and the first to start after it (any other is farther for every chunk)
-    SELECT d.data_type, d.seg, x.*
-    FROM decision d
-    JOIN segments g ON g.data_type = d.data_type AND g.seg = d.seg
-    JOIN sess x ON x.mean_offset_us IS NOT NULL
-     AND ((x.s_us < d.t + g.span AND x.e_us > d.t)
-          OR x.e_us = (SELECT max(y.e_us) FROM sess y WHERE y.mean_offset_us IS NOT NULL AND y.e_us <= d.t)
-          OR x.s_us = (SELECT min(y.s_us) FROM sess y WHERE y.mean_offset_us IS NOT NULL AND y.s_us >= d.t + g.span))
-    WHERE d.status = 'placed'
-),
-nearby AS MATERIALIZED (  -- per placed segment, the sessions within a period of it: the candidate owners, as arrays
-    -- (a chunk then looks at its segment's few sessions, not at every session of the user's upload window)
+nearby AS MATERIALIZED (  -- per placed segment, as arrays, the sessions its chunks are judged by: those within a
+    -- period of it (candidate owners) and the last with a clock to end before it and the first to start after it
+    -- (any other is farther from every chunk: the nearest clock). A chunk then reads its segment's few sessions.
     SELECT d.data_type, d.seg, array_agg(x.session_id) AS ids, array_agg(x.ended) AS ended, array_agg(x.piece) AS pieces,
            array_agg(x.s_us) AS s_us, array_agg(x.e_us) AS e_us, array_agg(x.from_us) AS from_us,
            array_agg(x.to_us) AS to_us, array_agg(x.mean_offset_us) AS mo, array_agg(x.mean_at_us) AS ma,
            array_agg(x.slope) AS sl
     FROM decision d
     JOIN segments g ON g.data_type = d.data_type AND g.seg = d.seg
-    JOIN sess x ON x.s_us < d.t + g.span + c_period AND x.e_us > d.t - c_period
+    JOIN sess x
+      ON (x.s_us < d.t + g.span + c_period AND x.e_us > d.t - c_period)
+      OR x.e_us = (SELECT max(y.e_us) FROM sess y WHERE y.mean_offset_us IS NOT NULL AND y.e_us <= d.t)
+      OR x.s_us = (SELECT min(y.s_us) FROM sess y WHERE y.mean_offset_us IS NOT NULL AND y.s_us >= d.t + g.span)
     WHERE d.status = 'placed'
     GROUP BY d.data_type, d.seg
 ),
@@ -368,6 +362,7 @@ SELECT k.object_id, k.data_type, k.created_at, k.status, k.session_id,
        k.sessions
 FROM (SELECT o.*, bool_or(o.session_id IS NOT NULL) OVER (PARTITION BY o.data_type, o.seg) AS in_session
       FROM owned o) k
+LEFT JOIN nearby n ON n.data_type = k.data_type AND n.seg = k.seg
 -- Outside every session (live between sessions), stored only when its segment's time is certain: anchored,
 -- live, or a buffered fit that put chunks of it in a session (a lone chunk fitting only a session's margin
 -- is not). Converted with the clock of the nearest session to its placement (distance to [start, reach]) whose
@@ -378,8 +373,9 @@ LEFT JOIN LATERAL (
            datalinker.device_to_utc_model_us(k.t1, k.t0, x.s_us, k.t + k.rel + c_period / 2, 0,
                                               x.mean_offset_us, x.mean_at_us, x.slope) AS end_us
     FROM (SELECT y.*
-          FROM converters y
-          WHERE y.data_type = k.data_type AND y.seg = k.seg
+          FROM unnest(n.ids, n.pieces, n.s_us, n.e_us, n.from_us, n.to_us, n.mo, n.ma, n.sl)
+               AS y(session_id, piece, s_us, e_us, from_us, to_us, mean_offset_us, mean_at_us, slope)
+          WHERE y.mean_offset_us IS NOT NULL
             AND k.t + k.rel >= y.from_us - v_margin AND k.t + k.rel < y.to_us + v_margin  -- within the clock piece
           ORDER BY greatest(y.s_us - (k.t + k.rel), k.t + k.rel - y.e_us, 0),
                    coalesce(y.session_id = k.chosen_session AND y.piece = k.chosen_piece, false) DESC,
