@@ -3,9 +3,9 @@ days going by, against a fresh user's identical day in the same database and the
 
 History as the linker leaves it: each past day uploaded live and its session linked by link_session (its
 chunks linked; the ~7 h of live chunks between sessions decided: UTC, no session). Measured on "today" (a new
-session of each user, its chunks uploaded live): link_session, and one placement pass after one upload (a
-chunk, then place_user), each in a rolled-back transaction (median of `repeats`), plus the server's CPU time
-for that upload and pass.
+session of each user, its chunks uploaded live): link_session in a rolled-back transaction; then, the session
+linked, one placement pass after one upload (a chunk, then place_user) in a rolled-back transaction (medians
+of `repeats`), plus the server's CPU time for that upload and pass.
 """
 
 from __future__ import annotations
@@ -59,19 +59,22 @@ def server_cpu_s(conn: psycopg.Connection) -> float:
 
 
 def measure_today(conn: psycopg.Connection, user: str, day: int, repeats: int) -> dict[str, float]:
-    """link_session of the day's session; one upload (the next 1-s chunk after the day's wear, live) and the
-    placement pass after it."""
+    """link_session of the day's session (rolled back, `repeats` times); then the session linked for good, as the
+    worker leaves it, one upload (the next 1-s chunk after the day's wear, live) and the placement pass after it
+    (rolled back). The pass runs after the link's commit as in production (its own job): inside the link's
+    transaction it would also walk the index entries of the chunks that transaction just linked."""
     link, upload, cpu = [], [], []
     session = add_day(conn, user, day)
     t0 = FIRST_DAY + timedelta(days=day, hours=WEAR_HOURS)
     tick = builders.device_tick(t0, OFFSET_US)
-    for k in range(repeats):
+    for _ in range(repeats):
         with conn.transaction(force_rollback=True):
             started = time.perf_counter()
             conn.execute("SELECT * FROM datalinker.link_session(%s)", [session]).fetchall()
             link.append(time.perf_counter() - started)
+    conn.execute("SELECT * FROM datalinker.link_session(%s)", [session]).fetchall()
+    for k in range(repeats):
         with conn.transaction(force_rollback=True):
-            conn.execute("SELECT * FROM datalinker.link_session(%s)", [session]).fetchall()
             cpu0, started = server_cpu_s(conn), time.perf_counter()
             builders.insert_chunks(conn, [builders.tick_chunk(f"{user}/upload/{k}", user, tick, (tick + 10**6) % 2**32,
                                                               t0 + timedelta(seconds=2.5))])
@@ -93,7 +96,6 @@ def run(conn: psycopg.Connection, checkpoints: tuple[int, ...], repeats: int = 3
         fresh = measure_today(conn, f"hist-fresh{days}", days, repeats)
         for key in ("link_s", "pass_s", "cpu_s"):
             results[f"history{days}_old_{key}"], results[f"history{days}_fresh_{key}"] = old[key], fresh[key]
-        # today becomes history as the worker leaves it
-        conn.execute("SELECT * FROM datalinker.link_session(%s)", [f"hist-old-day{days:03d}"]).fetchall()
+        # today (linked by measure_today) becomes history as the worker leaves it
         built = days + 1
     return results

@@ -30,6 +30,9 @@ SET jit = off
 SET plan_cache_mode = force_generic_plan
 -- A generic plan guesses the user's row counts from the whole table: every read here is one user's by index.
 SET enable_seqscan = off
+-- Nor can it trust its row guesses between steps (a guess of one row makes a nested loop over a step's result
+-- per chunk): steps join by hash; lateral index ranges stay nested loops.
+SET enable_nestloop = off
 SET search_path = pg_catalog, pg_temp
 AS $$
 #variable_conflict use_column
@@ -81,14 +84,22 @@ islands AS MATERIALIZED (
     FROM chunks c
     GROUP BY c.data_type, c.island
 ),
--- i → j when j's first tick follows i's last within the gap; tick buckets of gap + 1 make it a hash join.
-edges AS (
-    SELECT i.data_type, i.island AS src, j.island AS dst, datalinker.wrap_us(j.head_t0 - i.tail_t1) AS gap
+-- i → j when j's first tick follows i's last within the gap: tick buckets of gap + 1 (i's tail bucket and the next)
+-- as plain columns, so the join is a hash join on them whatever the row estimates (a generic plan that
+-- guessed few islands joined on the type alone: 10^8 pairs for a lab day's buffered uploads).
+island_tails AS MATERIALIZED (
+    SELECT i.data_type, i.island, i.tail_t1, (i.tail_t1 / (v_gap + 1) + d.k) % ((c_period + v_gap) / (v_gap + 1)) AS bucket
     FROM islands i
     CROSS JOIN (VALUES (0::bigint), (1::bigint)) AS d(k)
-    JOIN islands j
-      ON j.data_type = i.data_type
-     AND j.head_t0 / (v_gap + 1) = (i.tail_t1 / (v_gap + 1) + d.k) % ((c_period + v_gap) / (v_gap + 1))
+),
+island_heads AS MATERIALIZED (
+    SELECT i.data_type, i.island, i.head_t0, i.head_t0 / (v_gap + 1) AS bucket
+    FROM islands i
+),
+edges AS (
+    SELECT i.data_type, i.island AS src, j.island AS dst, datalinker.wrap_us(j.head_t0 - i.tail_t1) AS gap
+    FROM island_tails i
+    JOIN island_heads j ON j.data_type = i.data_type AND j.bucket = i.bucket
     WHERE j.island <> i.island
       AND datalinker.wrap_us(j.head_t0 - i.tail_t1) <= v_gap
 ),
@@ -320,68 +331,98 @@ nearby AS MATERIALIZED (  -- per placed segment, as arrays, the sessions its chu
     WHERE d.status = 'placed'
     GROUP BY d.data_type, d.seg
 ),
-owned AS (  -- each chunk with its segment's decision, its owner session and its status
-    SELECT m.object_id, m.data_type, m.seg, m.created_at, m.t0, m.t1, m.rel, m.dur, d.t, d.chosen_session,
-           d.chosen_piece, d.sessions, d.certain, o.session_id, o.start_us, o.end_us,
-           CASE WHEN d.status <> 'placed' THEN d.status
-                WHEN o.session_id IS NULL THEN
-                    CASE WHEN EXISTS (SELECT 1 FROM unnest(n.s_us, n.e_us, n.mo) AS x(s_us, e_us, mo)
-                                      WHERE x.mo IS NULL AND x.s_us < d.t + m.rel + m.dur AND x.e_us > d.t + m.rel)
-                         THEN 'no_clock' ELSE 'outside_sessions' END
-                WHEN o.pieces_here > 1 AND NOT o.chosen THEN 'ambiguous'  -- two clock pieces could convert it
-                WHEN o.ended THEN 'placed'
+judged AS MATERIALIZED (  -- each segment's decision with its nearby sessions: one row per segment, joined once
+    SELECT d.*, n.ids, n.ended, n.pieces, n.s_us, n.e_us, n.from_us, n.to_us, n.mo, n.ma, n.sl
+    FROM decision d
+    LEFT JOIN nearby n ON n.data_type = d.data_type AND n.seg = d.seg
+),
+seg_sessions AS MATERIALIZED (  -- the nearby sessions (with a clock) of each placed segment, a row each
+    SELECT j.data_type, j.seg, j.t, j.chosen_session, j.chosen_piece, x.*
+    FROM judged j
+    CROSS JOIN LATERAL unnest(j.ids, j.ended, j.pieces, j.s_us, j.e_us, j.from_us, j.to_us, j.mo, j.ma, j.sl)
+         AS x(session_id, ended, piece, s_us, e_us, from_us, to_us, mean_offset_us, mean_at_us, slope)
+    WHERE j.status = 'placed' AND x.mean_offset_us IS NOT NULL
+),
+-- The owner rule per chunk of a placed segment: each nearby session converts it with its own clock near the
+-- placement; the one containing its start wins, then the earliest start, then the smallest id. Set-based:
+-- chunk × nearby session pairs by one hash join, one sort (no subquery with its own sort per chunk).
+pairs AS MATERIALIZED (
+    SELECT m.object_id, m.data_type, m.seg, x.session_id, x.ended, x.piece, x.s_us, cv.start_us, cv.end_us,
+           coalesce(x.session_id = x.chosen_session AND x.piece = x.chosen_piece, false) AS chosen
+    FROM members m
+    JOIN seg_sessions x ON x.data_type = m.data_type AND x.seg = m.seg
+    CROSS JOIN LATERAL (
+        SELECT datalinker.device_to_utc_model_us(m.t0, m.t0, x.s_us, x.t + m.rel + c_period / 2, 0,
+                                                  x.mean_offset_us, x.mean_at_us, x.slope) AS start_us,
+               datalinker.device_to_utc_model_us(m.t1, m.t0, x.s_us, x.t + m.rel + c_period / 2, 0,
+                                                  x.mean_offset_us, x.mean_at_us, x.slope) AS end_us
+    ) cv
+    WHERE x.s_us < x.t + m.rel + m.dur + c_period AND x.e_us > x.t + m.rel - c_period
+      AND cv.start_us < x.e_us AND cv.end_us > x.s_us
+      AND cv.start_us >= x.from_us - v_margin AND cv.start_us < x.to_us + v_margin  -- within the clock piece
+),
+candidates AS (  -- narrow rows (the segment's session arrays are joined back at the end): they are sorted twice
+    SELECT m.object_id, m.data_type, m.seg, m.created_at, m.t0, m.t1, m.rel, m.dur, j.t, j.chosen_session,
+           j.chosen_piece, j.sessions, j.certain, j.status AS seg_status,
+           o.session_id, o.ended, o.piece, o.s_us, o.start_us, o.end_us, coalesce(o.chosen, false) AS chosen,
+           count(o.session_id) OVER (PARTITION BY m.object_id, o.session_id) AS pieces_here
+    FROM members m
+    JOIN decision j ON j.data_type = m.data_type AND j.seg = m.seg
+    LEFT JOIN pairs o ON o.object_id = m.object_id
+),
+owned AS (  -- each chunk with its segment's decision, its owner session and its status (owner-less: outside)
+    SELECT DISTINCT ON (c.object_id) c.*,
+           CASE WHEN c.seg_status <> 'placed' THEN c.seg_status
+                WHEN c.session_id IS NULL THEN 'outside_sessions'
+                WHEN c.pieces_here > 1 AND NOT c.chosen THEN 'ambiguous'  -- two clock pieces could convert it
+                WHEN c.ended THEN 'placed'
                 ELSE 'session_running'
            END AS status
-    FROM members m
-    JOIN decision d ON d.data_type = m.data_type AND d.seg = m.seg
-    LEFT JOIN nearby n ON n.data_type = m.data_type AND n.seg = m.seg
-    -- The owner rule per chunk of a placed segment: each nearby session converts it with its own clock near
-    -- the placement; the one containing its start wins, then the earliest start, then the smallest id.
-    LEFT JOIN LATERAL (
-        SELECT x.session_id, x.ended, cv.start_us, cv.end_us,
-               coalesce(x.session_id = d.chosen_session AND x.piece = d.chosen_piece, false) AS chosen,
-               count(*) OVER (PARTITION BY x.session_id) AS pieces_here
-        FROM unnest(n.ids, n.ended, n.pieces, n.s_us, n.e_us, n.from_us, n.to_us, n.mo, n.ma, n.sl)
-             AS x(session_id, ended, piece, s_us, e_us, from_us, to_us, mean_offset_us, mean_at_us, slope)
-        CROSS JOIN LATERAL (
-            SELECT datalinker.device_to_utc_model_us(m.t0, m.t0, x.s_us, d.t + m.rel + c_period / 2, 0,
-                                                      x.mean_offset_us, x.mean_at_us, x.slope) AS start_us,
-                   datalinker.device_to_utc_model_us(m.t1, m.t0, x.s_us, d.t + m.rel + c_period / 2, 0,
-                                                      x.mean_offset_us, x.mean_at_us, x.slope) AS end_us
-        ) cv
-        WHERE d.status = 'placed' AND x.mean_offset_us IS NOT NULL
-          AND x.s_us < d.t + m.rel + m.dur + c_period AND x.e_us > d.t + m.rel - c_period
-          AND cv.start_us < x.e_us AND cv.end_us > x.s_us
-          AND cv.start_us >= x.from_us - v_margin AND cv.start_us < x.to_us + v_margin  -- within the clock piece
-        ORDER BY cv.start_us < x.s_us, x.s_us, x.session_id, 5 DESC, x.piece
-        LIMIT 1
-    ) o ON true
+    FROM candidates c
+    ORDER BY c.object_id, c.start_us < c.s_us, c.s_us, c.session_id, c.chosen DESC, c.piece
+),
+in_session AS MATERIALIZED (  -- placed segments some chunk of which a session owns
+    SELECT DISTINCT p.data_type, p.seg FROM pairs p
+),
+outside AS (  -- owner-less chunks of placed segments: no_clock when a session without a clock covers them
+    SELECT k.*, j.ids, j.pieces, j.s_us AS n_s_us, j.e_us AS n_e_us, j.from_us AS n_from_us, j.to_us AS n_to_us,
+           j.mo, j.ma, j.sl, i.seg IS NOT NULL AS in_session,
+           CASE WHEN EXISTS (SELECT 1 FROM unnest(j.s_us, j.e_us, j.mo) AS x(s_us, e_us, mo)
+                             WHERE x.mo IS NULL AND x.s_us < k.t + k.rel + k.dur AND x.e_us > k.t + k.rel)
+                THEN 'no_clock' ELSE 'outside_sessions' END AS outside_status
+    FROM owned k
+    JOIN judged j ON j.data_type = k.data_type AND j.seg = k.seg
+    LEFT JOIN in_session i ON i.data_type = k.data_type AND i.seg = k.seg
+    WHERE k.status = 'outside_sessions'
 )
 SELECT k.object_id, k.data_type, k.created_at, k.status, k.session_id,
-       datalinker.from_epoch_us(coalesce(k.start_us, w.start_us)), datalinker.from_epoch_us(coalesce(k.end_us, w.end_us)),
-       k.sessions
-FROM (SELECT o.*, bool_or(o.session_id IS NOT NULL) OVER (PARTITION BY o.data_type, o.seg) AS in_session
-      FROM owned o) k
-LEFT JOIN nearby n ON n.data_type = k.data_type AND n.seg = k.seg
+       datalinker.from_epoch_us(k.start_us), datalinker.from_epoch_us(k.end_us), k.sessions
+FROM owned k
+WHERE k.status <> 'outside_sessions'
+UNION ALL
 -- Outside every session (live between sessions), stored only when its segment's time is certain: anchored,
 -- live, or a buffered fit that put chunks of it in a session (a lone chunk fitting only a session's margin
 -- is not). Converted with the clock of the nearest session to its placement (distance to [start, reach]) whose
 -- piece holds it, the placing piece first on a tie.
+SELECT k.object_id, k.data_type, k.created_at, k.outside_status, NULL,
+       datalinker.from_epoch_us(w.start_us), datalinker.from_epoch_us(w.end_us), k.sessions
+FROM outside k
 LEFT JOIN LATERAL (
     SELECT datalinker.device_to_utc_model_us(k.t0, k.t0, x.s_us, k.t + k.rel + c_period / 2, 0,
                                               x.mean_offset_us, x.mean_at_us, x.slope) AS start_us,
            datalinker.device_to_utc_model_us(k.t1, k.t0, x.s_us, k.t + k.rel + c_period / 2, 0,
                                               x.mean_offset_us, x.mean_at_us, x.slope) AS end_us
     FROM (SELECT y.*
-          FROM unnest(n.ids, n.pieces, n.s_us, n.e_us, n.from_us, n.to_us, n.mo, n.ma, n.sl)
+          FROM unnest(k.ids, k.pieces, k.n_s_us, k.n_e_us, k.n_from_us, k.n_to_us, k.mo, k.ma, k.sl)
                AS y(session_id, piece, s_us, e_us, from_us, to_us, mean_offset_us, mean_at_us, slope)
-          WHERE y.mean_offset_us IS NOT NULL
+          WHERE k.outside_status = 'outside_sessions' AND (k.certain OR k.in_session)  -- one-time filter
+            AND y.mean_offset_us IS NOT NULL
             AND k.t + k.rel >= y.from_us - v_margin AND k.t + k.rel < y.to_us + v_margin  -- within the clock piece
           ORDER BY greatest(y.s_us - (k.t + k.rel), k.t + k.rel - y.e_us, 0),
                    coalesce(y.session_id = k.chosen_session AND y.piece = k.chosen_piece, false) DESC,
                    y.s_us, y.session_id, y.piece
           LIMIT 1) x
-) w ON k.status = 'outside_sessions' AND (k.certain OR k.in_session);
+) w ON true;
 END;
 $$;
 
