@@ -5,6 +5,10 @@ CREATE OR REPLACE FUNCTION datalinker.place_user(p_user_id text)
 RETURNS TABLE (session_id varchar, placed integer, ambiguous integer)
 LANGUAGE plpgsql
 SET jit = off
+-- Its UPDATE finds each row it writes by primary key (a generic plan, whose guess of a few chunks makes that a
+-- nested loop of index lookups): a custom plan that knows a day's chunks hashes them against a scan of the whole
+-- table, which costs what the table holds, not what the pass places.
+SET plan_cache_mode = force_generic_plan
 SET search_path = pg_catalog, pg_temp
 AS $$
 #variable_conflict use_column
