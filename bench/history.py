@@ -5,7 +5,7 @@ History as the linker leaves it: each past day uploaded live and its session lin
 chunks linked; the ~7 h of live chunks between sessions decided: UTC, no session). Measured on "today" (a new
 session of each user, its chunks uploaded live): link_session in a rolled-back transaction; then, the session
 linked, one placement pass after one upload (a chunk, then place_user) in a rolled-back transaction (medians
-of `repeats`), plus the server's CPU time for that upload and pass.
+of `repeats` links and PASS_REPEATS times as many passes), plus the server's CPU time for that upload and pass.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from datalinker import builders
 FIRST_DAY = datetime(2026, 6, 1, 8, 0, tzinfo=timezone.utc)  # wear 08:00–16:00, session 11:00–12:00
 SESSION_FROM, SESSION_HOURS, WEAR_HOURS = timedelta(hours=3), 1, 8
 OFFSET_US = builders.offset_us(builders.DEFAULT_OFFSET_MS)
+PASS_REPEATS = 5  # one pass per link measured, times this
 
 # One day of 1-s device-time chunks of one user, uploaded live (1.5 s after each chunk's end), through the
 # ingest API.
@@ -73,7 +74,7 @@ def measure_today(conn: psycopg.Connection, user: str, day: int, repeats: int) -
             conn.execute("SELECT * FROM datalinker.link_session(%s)", [session]).fetchall()
             link.append(time.perf_counter() - started)
     conn.execute("SELECT * FROM datalinker.link_session(%s)", [session]).fetchall()
-    for k in range(repeats):
+    for k in range(PASS_REPEATS * repeats):  # a few ms each: more of them, a steadier median
         with conn.transaction(force_rollback=True):
             cpu0, started = server_cpu_s(conn), time.perf_counter()
             builders.insert_chunks(conn, [builders.tick_chunk(f"{user}/upload/{k}", user, tick, (tick + 10**6) % 2**32,
@@ -84,7 +85,7 @@ def measure_today(conn: psycopg.Connection, user: str, day: int, repeats: int) -
     return {"link_s": statistics.median(link), "pass_s": statistics.median(upload), "cpu_s": statistics.median(cpu)}
 
 
-def run(conn: psycopg.Connection, checkpoints: tuple[int, ...], repeats: int = 3) -> dict[str, float]:
+def run(conn: psycopg.Connection, checkpoints: tuple[int, ...], repeats: int = 5) -> dict[str, float]:
     """History grown to each checkpoint (days), then today measured for the old and a fresh user."""
     results: dict[str, float] = {}
     built = 0

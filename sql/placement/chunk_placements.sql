@@ -1,9 +1,6 @@
 -- datalinker.chunk_placements: where each pending device-time chunk of a user belongs right now (DESIGN §2) — placed (session and exact UTC), or why not: waiting, session_running, ambiguous (with the candidate sessions), no_clock, outside_sessions. Reads only.
--- 1. Islands: each chunk unwrapped against its own receipt (no clock needed: the latest u ≡ start tick
---    mod 2^32 not after receipt + skew), sorted; runs contiguous within segment_gap_us form an island.
---    Chunks that overlap another in that space (same ticks a counter period apart) stand alone.
--- 2. Segments: islands chained by tick continuity (mutual, unique best match); positions relative to
---    the segment head are exact whatever the segment's length.
+-- 1. Islands (chunk_islands): each chunk unwrapped against its own receipt, runs contiguous within
+--    segment_gap_us; 2. segments (chunk_segments): islands chained by tick continuity, positions exact.
 -- 3. Placement of a segment, in this order: anchors (placed chunks its ticks continue) — live (every chunk
 --    received within live_lag_us of its end at the latest placement, the receipts spread like the
 --    recording and over at least live_lag_us) —
@@ -46,100 +43,8 @@ DECLARE
 BEGIN
 RETURN QUERY
 WITH RECURSIVE
-pend AS MATERIALIZED (
-    SELECT r.object_id, r.data_type, r.created_at, r.start_time_device AS t0, r.end_time_device AS t1,
-           datalinker.wrap_us(r.end_time_device - r.start_time_device) AS dur,
-           datalinker.epoch_us(r.created_at) AS rcv,
-           (datalinker.epoch_us(r.created_at) + v_skew)
-               - datalinker.wrap_us(datalinker.epoch_us(r.created_at) + v_skew - r.start_time_device) AS u
-    FROM public.raw_data_objects r
-    WHERE r.user_id = p_user_id AND r.session_id IS NULL AND r.start_time IS NULL AND r.expired_at IS NULL
-),
-neighbours AS (
-    SELECT p.*,
-           max(p.u + p.dur) OVER (PARTITION BY p.data_type ORDER BY p.u, p.object_id
-                                  ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev_end,
-           lead(p.u) OVER (PARTITION BY p.data_type ORDER BY p.u, p.object_id) AS next_u
-    FROM pend p
-),
-flagged AS (
-    SELECT n.*, (coalesce(n.prev_end > n.u, false) OR coalesce(n.next_u < n.u + n.dur, false)) AS conflicted
-    FROM neighbours n
-),
-starts AS (
-    SELECT f.*,
-           (f.conflicted OR f.prev_end IS NULL OR f.u - f.prev_end > v_gap
-            OR lag(f.conflicted) OVER (PARTITION BY f.data_type ORDER BY f.u, f.object_id)) AS is_start
-    FROM flagged f
-),
-chunks AS MATERIALIZED (
-    SELECT s.object_id, s.data_type, s.created_at, s.t0, s.t1, s.dur, s.rcv, s.u,
-           sum(s.is_start::integer) OVER (PARTITION BY s.data_type ORDER BY s.u, s.object_id) AS island
-    FROM starts s
-),
-islands AS MATERIALIZED (
-    SELECT c.data_type, c.island, min(c.u) AS u_head, max(c.u + c.dur) AS u_end,
-           (array_agg(c.t0 ORDER BY c.u))[1] AS head_t0,
-           (array_agg(c.t1 ORDER BY c.u DESC))[1] AS tail_t1
-    FROM chunks c
-    GROUP BY c.data_type, c.island
-),
--- i → j when j's first tick follows i's last within the gap: tick buckets of gap + 1 (i's tail bucket and the next)
--- as plain columns, so the join is a hash join on them whatever the row estimates (a generic plan that
--- guessed few islands joined on the type alone: 10^8 pairs for a lab day's buffered uploads).
-island_tails AS MATERIALIZED (
-    SELECT i.data_type, i.island, i.tail_t1, (i.tail_t1 / (v_gap + 1) + d.k) % ((c_period + v_gap) / (v_gap + 1)) AS bucket
-    FROM islands i
-    CROSS JOIN (VALUES (0::bigint), (1::bigint)) AS d(k)
-),
-island_heads AS MATERIALIZED (
-    SELECT i.data_type, i.island, i.head_t0, i.head_t0 / (v_gap + 1) AS bucket
-    FROM islands i
-),
-edges AS (
-    SELECT i.data_type, i.island AS src, j.island AS dst, datalinker.wrap_us(j.head_t0 - i.tail_t1) AS gap
-    FROM island_tails i
-    JOIN island_heads j ON j.data_type = i.data_type AND j.bucket = i.bucket
-    WHERE j.island <> i.island
-      AND datalinker.wrap_us(j.head_t0 - i.tail_t1) <= v_gap
-),
-ranked AS (
-    SELECT e.*, min(e.gap) OVER (PARTITION BY e.data_type, e.src) AS src_min,
-           min(e.gap) OVER (PARTITION BY e.data_type, e.dst) AS dst_min
-    FROM edges e
-),
-counted AS (
-    SELECT r.*, count(*) FILTER (WHERE r.gap = r.src_min) OVER (PARTITION BY r.data_type, r.src) AS src_n,
-           count(*) FILTER (WHERE r.gap = r.dst_min) OVER (PARTITION BY r.data_type, r.dst) AS dst_n
-    FROM ranked r
-),
-links AS MATERIALIZED (  -- mutual, unique best matches only: a tie (two recordings a period apart) chains nothing
-    SELECT c.data_type, c.src, c.dst, c.gap
-    FROM counted c
-    WHERE c.gap = c.src_min AND c.gap = c.dst_min AND c.src_n = 1 AND c.dst_n = 1
-),
-chain AS (
-    SELECT i.data_type, i.island, i.island AS head, 0::bigint AS offs
-    FROM islands i
-    WHERE NOT EXISTS (SELECT 1 FROM links l WHERE l.data_type = i.data_type AND l.dst = i.island)
-    UNION ALL
-    SELECT l.data_type, l.dst, c.head, c.offs + (i.u_end - i.u_head) + l.gap
-    FROM chain c
-    JOIN links l ON l.data_type = c.data_type AND l.src = c.island
-    JOIN islands i ON i.data_type = c.data_type AND i.island = c.island
-),
-segment_of AS (  -- islands on a cycle (never seen in practice) stand alone
-    SELECT c.data_type, c.island, c.head, c.offs FROM chain c
-    UNION ALL
-    SELECT i.data_type, i.island, i.island, 0 FROM islands i
-    WHERE NOT EXISTS (SELECT 1 FROM chain c WHERE c.data_type = i.data_type AND c.island = i.island)
-),
-members AS MATERIALIZED (  -- rel: exact µs from the segment's first tick
-    SELECT c.object_id, c.data_type, c.created_at, c.t0, c.t1, c.dur, c.rcv, s.head AS seg,
-           s.offs + (c.u - i.u_head) AS rel
-    FROM chunks c
-    JOIN segment_of s ON s.data_type = c.data_type AND s.island = c.island
-    JOIN islands i ON i.data_type = c.data_type AND i.island = c.island
+members AS MATERIALIZED (  -- every pending chunk with its segment and exact position in it
+    SELECT m.* FROM datalinker.chunk_segments(p_user_id) m
 ),
 segments AS MATERIALIZED (
     SELECT m.data_type, m.seg, max(m.rel + m.dur) AS span,
@@ -216,9 +121,9 @@ sess AS MATERIALIZED (
         WHERE s.end_time IS NULL
     ) m ON true
     WHERE s.user_id = p_user_id
-      AND s.start_time < (SELECT datalinker.from_epoch_us(max(p.rcv) + v_skew + v_margin) FROM pend p)
+      AND s.start_time < (SELECT datalinker.from_epoch_us(max(p.rcv) + v_skew + v_margin) FROM members p)
       AND (s.end_time IS NULL
-           OR s.end_time > (SELECT datalinker.from_epoch_us(min(p.rcv) - v_delay - c_period) FROM pend p))
+           OR s.end_time > (SELECT datalinker.from_epoch_us(min(p.rcv) - v_delay - c_period) FROM members p))
 ),
 clocked AS (  -- every segment under every nearby clock piece: its latest placement
     SELECT g.data_type, g.seg, x.session_id, x.piece, x.from_us, x.to_us, x.core_from, x.core_to, x.ended, x.s_us, x.e_us,

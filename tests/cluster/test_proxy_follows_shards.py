@@ -33,6 +33,8 @@ NOT_PROXIED = {
     "enqueue_link": "an operator's command on the shard that holds the session",
     "session_reach": "a step of placement on the shard",
     "time_is_free": "a step of chunk_placements on the shard",
+    "chunk_islands": "a step of chunk_segments on the shard",
+    "chunk_segments": "a step of chunk_placements on the shard",
     "store_session_clock": "the shard's stored clocks, kept by its own triggers and migrate",
     "placement_state": "a step of verify_derived on the shard",
     "verify_derived": "an operator's check on each shard (datalinker doctor --verify there)",

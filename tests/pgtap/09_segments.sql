@@ -1,0 +1,59 @@
+-- The first two steps of chunk_placements one function at a time (issue 21 item 4): chunk_islands (each pending
+-- chunk unwrapped against its own receipt, runs contiguous within segment_gap_us) and chunk_segments (islands
+-- chained by tick continuity, positions exact).
+BEGIN;
+SELECT plan(9);
+
+-- One user, one type; ticks of a device whose counter reads UTC − 10 s at receipt R (base), so u is R − 10 s + k.
+CREATE TEMP TABLE tap_chunk (object_id text, k_from bigint, k_to bigint, received timestamptz, session_id text);
+INSERT INTO tap_chunk VALUES
+    ('a1', 1000000, 2000000, '2026-03-02 10:00+00', NULL),   -- a1..a3 contiguous (a3 500 µs after a2): one island
+    ('a2', 2000000, 3000000, '2026-03-02 10:00+00', NULL),
+    ('a3', 3000500, 4000500, '2026-03-02 10:00+00', NULL),
+    ('a4', 4010000, 5000000, '2026-03-02 10:00+00', NULL),   -- 9.5 ms after a3: another island, another segment
+    ('b1', 10000000, 11000000, '2026-03-02 10:00+00', NULL),  -- b2 continues b1's ticks, uploaded a day later
+    ('b2', 11000000, 12000000, '2026-03-03 10:00+00', NULL),
+    ('c1', 50000000, 51000000, '2026-03-02 10:00+00', NULL),  -- the same ticks twice in one burst: each alone
+    ('c2', 50000000, 51000000, '2026-03-02 10:00+00', NULL),
+    ('d1', 30000000, 31000000, '2026-03-02 10:00+00', NULL),  -- two uploads both continue d1: a tie chains nothing
+    ('d2', 31000000, 32000000, '2026-03-03 10:00+00', NULL),
+    ('d3', 31000000, 32000000, '2026-03-04 10:00+00', NULL),
+    ('e1', 60000000, 61000000, '2026-03-02 10:00+00', 'tap-S'); -- linked: not pending
+INSERT INTO public.sessions (session_id, user_id, start_time, end_time, clock_offset_info)
+VALUES ('tap-S', 'tap-s', '2026-03-02 09:00+00', '2026-03-02 09:30+00', '{"offset_ms_avg": -10000}');
+INSERT INTO public.raw_data_objects (object_id, user_id, session_id, start_time, end_time, start_time_device,
+                                     end_time_device, data_type, created_at)
+SELECT c.object_id, 'tap-s', c.session_id,
+       CASE WHEN c.session_id IS NOT NULL THEN timestamptz '2026-03-02 09:10+00' END,
+       CASE WHEN c.session_id IS NOT NULL THEN timestamptz '2026-03-02 09:11+00' END,
+       datalinker.wrap_us(b.base + c.k_from), datalinker.wrap_us(b.base + c.k_to), 'eeg', c.received
+FROM tap_chunk c
+CROSS JOIN (SELECT datalinker.epoch_us('2026-03-02 10:00+00') - 10000000 AS base) b;
+
+CREATE TEMP TABLE isl AS SELECT * FROM datalinker.chunk_islands('tap-s');
+CREATE TEMP TABLE seg AS SELECT * FROM datalinker.chunk_segments('tap-s');
+
+SELECT is((SELECT count(DISTINCT island) FROM isl WHERE object_id IN ('a1', 'a2', 'a3')), 1::bigint,
+          'chunk_islands: chunks contiguous within segment_gap_us form one island');
+SELECT isnt((SELECT island FROM isl WHERE object_id = 'a4'), (SELECT island FROM isl WHERE object_id = 'a3'),
+            'chunk_islands: a gap over segment_gap_us starts another');
+SELECT is((SELECT u FROM isl WHERE object_id = 'a2') - (SELECT u FROM isl WHERE object_id = 'a1'), 1000000::bigint,
+          'chunk_islands: u is exact, receipt-unwrapped');
+SELECT is((SELECT count(DISTINCT island) FROM isl WHERE object_id IN ('c1', 'c2')), 2::bigint,
+          'chunk_islands: chunks overlapping in u (the same ticks) stand alone');
+SELECT is((SELECT array_agg(object_id ORDER BY object_id) FROM isl),
+          ARRAY['a1', 'a2', 'a3', 'a4', 'b1', 'b2', 'c1', 'c2', 'd1', 'd2', 'd3']::varchar[],
+          'chunk_islands: only pending chunks (a linked one is not read)');
+
+SELECT results_eq($$SELECT object_id::text, rel - min(rel) OVER () FROM seg WHERE object_id IN ('b1', 'b2') ORDER BY 1$$,
+                  $$VALUES ('b1', 0::bigint), ('b2', 1000000::bigint)$$,
+                  'chunk_segments: an upload a day later continuing the ticks joins the segment, its position exact');
+SELECT is((SELECT count(DISTINCT seg) FROM seg WHERE object_id IN ('a1', 'a2', 'a3')), 1::bigint,
+          'chunk_segments: an island is one segment');
+SELECT isnt((SELECT seg FROM seg WHERE object_id = 'a4'), (SELECT seg FROM seg WHERE object_id = 'a1'),
+            'chunk_segments: ticks 9.5 ms apart do not chain');
+SELECT is((SELECT count(DISTINCT seg) FROM seg WHERE object_id IN ('d1', 'd2', 'd3')), 3::bigint,
+          'chunk_segments: two uploads continuing the same island (a tie) chain nothing');
+
+SELECT * FROM finish();
+ROLLBACK;
