@@ -66,41 +66,11 @@ segments AS MATERIALIZED (
           FROM members m) m
     GROUP BY m.data_type, m.seg
 ),
-anchor_times AS (  -- placed chunks whose ticks the segment continues, before its head or after its tail
-    SELECT g.data_type, g.seg,
-           datalinker.epoch_us(a.end_time) + datalinker.wrap_us(g.head_t0 - a.end_time_device) AS t
+anchor_choice AS MATERIALIZED (  -- placed chunks whose ticks the segment continues (segment_anchor)
+    SELECT g.data_type, g.seg, a.t, a.conflicting
     FROM segments g
-    CROSS JOIN (VALUES (0::bigint), (1::bigint)) AS w(k)  -- k = 1: across the wrap (an index range each)
-    CROSS JOIN LATERAL (
-        SELECT a.end_time, a.end_time_device
-        FROM public.raw_data_objects a
-        WHERE a.user_id = p_user_id AND a.data_type = g.data_type
-          AND a.start_time_device IS NOT NULL AND (a.session_id IS NOT NULL OR a.linked_by = 'placement')
-          AND a.end_time_device BETWEEN g.head_t0 - v_gap + w.k * c_period AND g.head_t0 + w.k * c_period
-        OFFSET 0  -- kept a per-segment index range: pulled up, it becomes a scan of the user's history
-    ) a
-    WHERE datalinker.epoch_us(a.end_time) BETWEEN g.lag_ref - v_delay AND g.bound + v_gap
-    UNION ALL
-    SELECT g.data_type, g.seg,
-           datalinker.epoch_us(b.start_time) - datalinker.wrap_us(b.start_time_device - g.tail_t1) - g.span
-    FROM segments g
-    CROSS JOIN (VALUES (0::bigint), (1::bigint)) AS w(k)
-    CROSS JOIN LATERAL (
-        SELECT b.start_time, b.start_time_device
-        FROM public.raw_data_objects b
-        WHERE b.user_id = p_user_id AND b.data_type = g.data_type
-          AND b.start_time_device IS NOT NULL AND (b.session_id IS NOT NULL OR b.linked_by = 'placement')
-          AND b.start_time_device BETWEEN g.tail_t1 - w.k * c_period AND g.tail_t1 + v_gap - w.k * c_period
-        OFFSET 0
-    ) b
-    WHERE datalinker.epoch_us(b.start_time) - g.span BETWEEN g.lag_ref - v_delay AND g.bound + v_gap
-),
-anchor_choice AS MATERIALIZED (  -- a chunk a period back whose own successor occupies the time anchors nothing
-    SELECT a.data_type, a.seg, min(a.t) AS t, (max(a.t) - min(a.t) > c_period / 2) AS conflicting
-    FROM anchor_times a
-    JOIN segments g ON g.data_type = a.data_type AND g.seg = a.seg
-    WHERE datalinker.time_is_free(p_user_id, a.data_type, a.t, a.t + g.span)
-    GROUP BY a.data_type, a.seg
+    CROSS JOIN LATERAL datalinker.segment_anchor(p_user_id, g.data_type, g.head_t0, g.tail_t1, g.span,
+                                                 g.lag_ref - v_delay, g.bound + v_gap, v_gap) a
 ),
 sess AS MATERIALIZED (
     SELECT s.session_id, s.end_time IS NOT NULL AS ended,

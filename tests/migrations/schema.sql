@@ -136,6 +136,7 @@ CREATE FUNCTION datalinker.requeue_dead(p_limit integer DEFAULT 1000) RETURNS in
 CREATE FUNCTION datalinker.require_clock_offset(p_session_id text) RETURNS void;
 CREATE FUNCTION datalinker.retry_job(p_msg_id bigint, p_delay_seconds integer) RETURNS void;
 CREATE FUNCTION datalinker.run_link(p_session_id text, p_undo_first boolean) RETURNS SETOF datalinker.link_result;
+CREATE FUNCTION datalinker.segment_anchor(p_user_id text, p_data_type text, p_head_t0 bigint, p_tail_t1 bigint, p_span bigint, p_from_us bigint, p_to_us bigint, p_gap bigint) RETURNS TABLE(t bigint, conflicting boolean);
 CREATE FUNCTION datalinker.session_chunks(p_session_id text) RETURNS TABLE(object_id character varying, start_time timestamp with time zone, end_time timestamp with time zone);
 CREATE FUNCTION datalinker.session_clock_changed() RETURNS trigger;
 CREATE FUNCTION datalinker.session_for_update(p_session_id text, p_require_ended boolean) RETURNS public.sessions;
@@ -421,6 +422,7 @@ REVOKE ALL ON FUNCTION datalinker.require_clock_offset(p_session_id text) FROM P
 REVOKE ALL ON FUNCTION datalinker.retry_job(p_msg_id bigint, p_delay_seconds integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION datalinker.retry_job(p_msg_id bigint, p_delay_seconds integer) TO datalinker_worker;
 REVOKE ALL ON FUNCTION datalinker.run_link(p_session_id text, p_undo_first boolean) FROM PUBLIC;
+REVOKE ALL ON FUNCTION datalinker.segment_anchor(p_user_id text, p_data_type text, p_head_t0 bigint, p_tail_t1 bigint, p_span bigint, p_from_us bigint, p_to_us bigint, p_gap bigint) FROM PUBLIC;
 REVOKE ALL ON FUNCTION datalinker.session_chunks(p_session_id text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION datalinker.session_clock_changed() FROM PUBLIC;
 REVOKE ALL ON FUNCTION datalinker.session_for_update(p_session_id text, p_require_ended boolean) FROM PUBLIC;

@@ -1,8 +1,8 @@
--- The first two steps of chunk_placements one function at a time (issue 21 item 4): chunk_islands (each pending
--- chunk unwrapped against its own receipt, runs contiguous within segment_gap_us) and chunk_segments (islands
--- chained by tick continuity, positions exact).
+-- Steps of chunk_placements one function at a time (issue 21 item 4): chunk_islands (each pending chunk
+-- unwrapped against its own receipt, runs contiguous within segment_gap_us), chunk_segments (islands chained by
+-- tick continuity, positions exact) and segment_anchor (placed chunks a segment's ticks continue place it).
 BEGIN;
-SELECT plan(9);
+SELECT plan(13);
 
 -- One user, one type; ticks of a device whose counter reads UTC − 10 s at receipt R (base), so u is R − 10 s + k.
 CREATE TEMP TABLE tap_chunk (object_id text, k_from bigint, k_to bigint, received timestamptz, session_id text);
@@ -54,6 +54,36 @@ SELECT isnt((SELECT seg FROM seg WHERE object_id = 'a4'), (SELECT seg FROM seg W
             'chunk_segments: ticks 9.5 ms apart do not chain');
 SELECT is((SELECT count(DISTINCT seg) FROM seg WHERE object_id IN ('d1', 'd2', 'd3')), 3::bigint,
           'chunk_segments: two uploads continuing the same island (a tie) chain nothing');
+
+-- segment_anchor: e1 (linked, 09:10–09:11 UTC, ticks base+60 s .. base+61 s) anchors what its ticks continue.
+CREATE TEMP TABLE tick AS SELECT datalinker.epoch_us('2026-03-02 10:00+00') - 10000000 AS base;
+SELECT is((SELECT a.t FROM tick, datalinker.segment_anchor('tap-s', 'eeg', datalinker.wrap_us(base + 61000000),
+                                                            datalinker.wrap_us(base + 62000000), 1000000,
+                                                            datalinker.epoch_us('2026-03-02 09:00+00'),
+                                                            datalinker.epoch_us('2026-03-02 10:00+00'), 1000) a),
+          datalinker.epoch_us('2026-03-02 09:11+00'), 'segment_anchor: a segment continuing a placed chunk starts at its end');
+SELECT is((SELECT a.t FROM tick, datalinker.segment_anchor('tap-s', 'eeg', datalinker.wrap_us(base + 58999500),
+                                                            datalinker.wrap_us(base + 60000000), 1000500,
+                                                            datalinker.epoch_us('2026-03-02 09:00+00'),
+                                                            datalinker.epoch_us('2026-03-02 10:00+00'), 1000) a),
+          datalinker.epoch_us('2026-03-02 09:10+00') - 1000500, 'segment_anchor: one a placed chunk continues ends at its start');
+SELECT is_empty($$SELECT * FROM tick, datalinker.segment_anchor('tap-s', 'eeg', datalinker.wrap_us(base + 61000000),
+                                                                datalinker.wrap_us(base + 62000000), 1000000,
+                                                                datalinker.epoch_us('2026-03-02 09:20+00'),
+                                                                datalinker.epoch_us('2026-03-02 10:00+00'), 1000)$$,
+                'segment_anchor: an anchor outside the times the receipts allow places nothing');
+-- e2: the same end tick one counter period later; both anchor, half a period or more apart.
+INSERT INTO public.raw_data_objects (object_id, user_id, session_id, start_time, end_time, start_time_device,
+                                     end_time_device, data_type)
+SELECT 'e2', 'tap-s', 'tap-S', timestamptz '2026-03-02 09:10+00' + interval '4294.967296 seconds',
+       timestamptz '2026-03-02 09:11+00' + interval '4294.967296 seconds',
+       datalinker.wrap_us(base + 60000000), datalinker.wrap_us(base + 61000000), 'eeg'
+FROM tick;
+SELECT is((SELECT a.conflicting FROM tick, datalinker.segment_anchor('tap-s', 'eeg', datalinker.wrap_us(base + 61000000),
+                                                                      datalinker.wrap_us(base + 62000000), 1000000,
+                                                                      datalinker.epoch_us('2026-03-02 09:00+00'),
+                                                                      datalinker.epoch_us('2026-03-02 12:00+00'), 1000) a),
+          true, 'segment_anchor: anchors a period apart conflict');
 
 SELECT * FROM finish();
 ROLLBACK;
