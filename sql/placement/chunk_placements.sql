@@ -107,45 +107,30 @@ clocked AS (  -- every segment under every nearby clock piece: its latest placem
       -- stream reads no session but the ones near it)
       AND NOT EXISTS (SELECT 1 FROM anchor_choice a WHERE a.data_type = g.data_type AND a.seg = g.seg)
 ),
-live AS (  -- streamed live under a clock of a session near that time: the latest placement is the one
-    -- Live = in step: every chunk received within live_lag of its end, the receipts spread like the
-    -- recording (within live_lag of its length after the first chunk), and over at least live_lag (a burst
-    -- upload has all its receipts at once, so it never passes, however its lags look with the skew).
-    SELECT c.data_type, c.seg, min(c.t_latest) AS t,
-           (array_agg(c.session_id ORDER BY c.session_id, c.piece))[1] AS session_id,
-           (array_agg(c.piece ORDER BY c.session_id, c.piece))[1] AS piece
+fits AS MATERIALIZED (  -- every segment's possible placements under every nearby clock piece (clock_fits)
+    SELECT c.data_type, c.seg, c.session_id, c.piece, c.span, f.t, f.kind
     FROM clocked c
-    WHERE c.lag_ref - c.t_latest <= v_live
-      AND c.t_latest >= c.from_us - v_margin AND c.t_latest + c.span <= c.to_us + v_margin
-      AND c.t_latest < c.core_to AND c.t_latest + c.span > c.core_from
-      AND c.last_rcv - c.first_rcv >= c.span - c.head_dur - v_live
-      AND c.last_rcv - c.first_rcv >= v_live
-      AND c.t_latest < c.e_us + c_period AND c.t_latest + c.span > c.s_us - c_period
-    GROUP BY c.data_type, c.seg
-    HAVING max(c.t_latest) - min(c.t_latest) <= c_period / 2  -- live at two places (two clock pieces) decides nothing
+    CROSS JOIN LATERAL datalinker.clock_fits(
+        c.t_latest, c.span, c.lag_ref - v_delay, c.s_us, c.e_us, c.from_us, c.to_us, c.core_from, c.core_to,
+        c.lag_ref - c.t_latest <= v_live,                                 -- every chunk within live_lag of its end
+        c.last_rcv - c.first_rcv >= c.span - c.head_dur - v_live          -- receipts spread like the recording
+            AND c.last_rcv - c.first_rcv >= v_live,                       -- and over at least live_lag
+        c.lead_ref - c.t_latest <= v_live AND c.lead_spread > 0           -- a live run: part of it in step, its
+            AND c.lead_spread >= c.lead_length - v_live,                  -- receipts spread like its recording
+        v_margin) f
 ),
-buffered AS (  -- placements n·2^32 apart that lie inside the session, within the upload delay
-    SELECT c.data_type, c.seg, c.session_id, c.piece, c.span, c.t_latest - k.k * c_period AS t
-    FROM clocked c
-    CROSS JOIN LATERAL generate_series(
-        greatest(0, ceil((c.t_latest + c.span - c.e_us - v_margin)::numeric / c_period)::bigint),
-        floor((c.t_latest - c.s_us + v_margin)::numeric / c_period)::bigint) AS k(k)
-    WHERE c.t_latest - k.k * c_period >= c.lag_ref - v_delay
-      AND c.t_latest - k.k * c_period >= c.from_us - v_margin        -- within the clock piece
-      AND c.t_latest - k.k * c_period + c.span <= c.to_us + v_margin
-      AND c.t_latest - k.k * c_period < c.core_to            -- reaching the piece's measured span: a gap between
-      AND c.t_latest - k.k * c_period + c.span > c.core_from -- pieces, or past the last sync (an unseen reset), decides nothing
-    UNION ALL
-    -- A short segment that merely looks live proves little, but its latest placement stays possible
-    -- (in a session or not): it competes with the buffered ones. So does a segment part of which streamed
-    -- in step (a live run, its receipts spread like its recording, then a buffer).
-    SELECT c.data_type, c.seg, NULL, c.piece, c.span, c.t_latest
-    FROM clocked c
-    WHERE (c.lag_ref - c.t_latest <= v_live
-           OR (c.lead_ref - c.t_latest <= v_live AND c.lead_spread > 0 AND c.lead_spread >= c.lead_length - v_live))
-      AND c.t_latest >= c.from_us - v_margin AND c.t_latest + c.span <= c.to_us + v_margin
-      AND c.t_latest < c.core_to AND c.t_latest + c.span > c.core_from
-      AND c.t_latest < c.e_us + c_period AND c.t_latest + c.span > c.s_us - c_period
+live AS (  -- streamed live under a clock of a session near that time: the latest placement is the one
+    SELECT f.data_type, f.seg, min(f.t) AS t,
+           (array_agg(f.session_id ORDER BY f.session_id, f.piece))[1] AS session_id,
+           (array_agg(f.piece ORDER BY f.session_id, f.piece))[1] AS piece
+    FROM fits f
+    WHERE f.kind = 'live'
+    GROUP BY f.data_type, f.seg
+    HAVING max(f.t) - min(f.t) <= c_period / 2  -- live at two places (two clock pieces) decides nothing
+),
+buffered AS (  -- the placements in sessions, and the latest ones that compete with them (in a session or not)
+    SELECT f.data_type, f.seg, CASE WHEN f.kind = 'buffered' THEN f.session_id END AS session_id, f.piece, f.span, f.t
+    FROM fits f
 ),
 viable AS (  -- one device records one stream of a type: a placement over placed chunks is impossible
     SELECT b.*

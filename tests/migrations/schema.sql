@@ -68,6 +68,7 @@ CREATE FUNCTION datalinker.chunk_segments(p_user_id text) RETURNS TABLE(object_i
 CREATE FUNCTION datalinker.claim_events(p_vt integer, p_qty integer) RETURNS TABLE(msg_id bigint, read_ct integer, enqueued_at timestamp with time zone, message jsonb);
 CREATE FUNCTION datalinker.claim_job(p_vt_seconds integer DEFAULT 60, p_qty integer DEFAULT 1) RETURNS TABLE(msg_id bigint, read_ct integer, session_id text, user_id text);
 CREATE FUNCTION datalinker.clock_fit(p_clock_offset_info jsonb, p_data_from timestamp with time zone DEFAULT NULL::timestamp with time zone, p_data_to timestamp with time zone DEFAULT NULL::timestamp with time zone) RETURNS SETOF datalinker.clock_piece;
+CREATE FUNCTION datalinker.clock_fits(p_latest_us bigint, p_span bigint, p_earliest_us bigint, p_session_from_us bigint, p_session_to_us bigint, p_piece_from_us numeric, p_piece_to_us numeric, p_core_from_us numeric, p_core_to_us numeric, p_lags_live boolean, p_spread_live boolean, p_live_run boolean, p_margin bigint) RETURNS TABLE(t bigint, kind text);
 CREATE FUNCTION datalinker.clock_judge(p_at_us numeric[], p_offset_us numeric[], p_piece integer[], p_keep boolean[], p_lines datalinker.clock_line[], p_data_from timestamp with time zone, p_data_to timestamp with time zone) RETURNS SETOF datalinker.clock_piece;
 CREATE FUNCTION datalinker.clock_line(p_at_us numeric[], p_offset_us numeric[], p_start datalinker.clock_line DEFAULT NULL::datalinker.clock_line) RETURNS datalinker.clock_line;
 CREATE FUNCTION datalinker.clock_measurement_problem(p_points jsonb) RETURNS text;
@@ -341,6 +342,7 @@ GRANT ALL ON FUNCTION datalinker.claim_events(p_vt integer, p_qty integer) TO da
 REVOKE ALL ON FUNCTION datalinker.claim_job(p_vt_seconds integer, p_qty integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION datalinker.claim_job(p_vt_seconds integer, p_qty integer) TO datalinker_worker;
 REVOKE ALL ON FUNCTION datalinker.clock_fit(p_clock_offset_info jsonb, p_data_from timestamp with time zone, p_data_to timestamp with time zone) FROM PUBLIC;
+REVOKE ALL ON FUNCTION datalinker.clock_fits(p_latest_us bigint, p_span bigint, p_earliest_us bigint, p_session_from_us bigint, p_session_to_us bigint, p_piece_from_us numeric, p_piece_to_us numeric, p_core_from_us numeric, p_core_to_us numeric, p_lags_live boolean, p_spread_live boolean, p_live_run boolean, p_margin bigint) FROM PUBLIC;
 REVOKE ALL ON FUNCTION datalinker.clock_judge(p_at_us numeric[], p_offset_us numeric[], p_piece integer[], p_keep boolean[], p_lines datalinker.clock_line[], p_data_from timestamp with time zone, p_data_to timestamp with time zone) FROM PUBLIC;
 REVOKE ALL ON FUNCTION datalinker.clock_line(p_at_us numeric[], p_offset_us numeric[], p_start datalinker.clock_line) FROM PUBLIC;
 REVOKE ALL ON FUNCTION datalinker.clock_measurement_problem(p_points jsonb) FROM PUBLIC;

@@ -1,8 +1,9 @@
 -- Steps of chunk_placements one function at a time (issue 21 item 4): chunk_islands (each pending chunk
 -- unwrapped against its own receipt, runs contiguous within segment_gap_us), chunk_segments (islands chained by
--- tick continuity, positions exact) and segment_anchor (placed chunks a segment's ticks continue place it).
+-- tick continuity, positions exact), segment_anchor (placed chunks a segment's ticks continue place it) and
+-- clock_fits (a segment's placements under one clock piece).
 BEGIN;
-SELECT plan(13);
+SELECT plan(18);
 
 -- One user, one type; ticks of a device whose counter reads UTC − 10 s at receipt R (base), so u is R − 10 s + k.
 CREATE TEMP TABLE tap_chunk (object_id text, k_from bigint, k_to bigint, received timestamptz, session_id text);
@@ -84,6 +85,29 @@ SELECT is((SELECT a.conflicting FROM tick, datalinker.segment_anchor('tap-s', 'e
                                                                       datalinker.epoch_us('2026-03-02 09:00+00'),
                                                                       datalinker.epoch_us('2026-03-02 12:00+00'), 1000) a),
           true, 'segment_anchor: anchors a period apart conflict');
+
+-- clock_fits: a session 10^13 µs .. +1 h, a 60-s segment; P = 2^32 µs. Arguments: latest, span, earliest, session
+-- from/to, piece from/to, measured from/to, lags live, receipts spread, live run, margin (60 s).
+CREATE TEMP TABLE fit_s AS SELECT 10000000000000::bigint AS s0;
+SELECT results_eq($$SELECT f.t - s0, f.kind FROM fit_s, datalinker.clock_fits(s0 + 100000000, 60000000, 0, s0, s0 + 3600000000,
+                                                   -1e18, 1e18, -1e18, 1e18, true, true, false, 60000000) f ORDER BY 2$$,
+                  $$VALUES (100000000::bigint, 'buffered'), (100000000::bigint, 'live')$$,
+                  'clock_fits: a segment streamed in step in the session: live, and a placement in the session');
+SELECT results_eq($$SELECT f.t - s0, f.kind FROM fit_s, datalinker.clock_fits(s0 + 100000000 + 4294967296, 60000000, 0, s0,
+                                                   s0 + 3600000000, -1e18, 1e18, -1e18, 1e18, false, false, false,
+                                                   60000000) f$$,
+                  $$VALUES (100000000::bigint, 'buffered')$$,
+                  'clock_fits: uploaded a period later, not live: the placement one period back, in the session');
+SELECT results_eq($$SELECT f.kind FROM fit_s, datalinker.clock_fits(s0 + 100000000, 60000000, 0, s0, s0 + 3600000000,
+                                                   -1e18, 1e18, -1e18, 1e18, true, false, false, 60000000) f ORDER BY 1$$,
+                  $$VALUES ('buffered'), ('competitor')$$,
+                  'clock_fits: live lags without receipts spread like the recording only compete');
+SELECT is_empty($$SELECT * FROM fit_s, datalinker.clock_fits(s0 + 100000000 + 4294967296, 60000000, s0 + 4294967296, s0,
+                                                s0 + 3600000000, -1e18, 1e18, -1e18, 1e18, false, false, false, 60000000)$$,
+                'clock_fits: a placement before the upload delay allows is none');
+SELECT is_empty($$SELECT * FROM fit_s, datalinker.clock_fits(s0 + 100000000, 60000000, 0, s0, s0 + 3600000000,
+                                                s0 + 2000000000, 1e18, -1e18, 1e18, true, true, false, 60000000)$$,
+                'clock_fits: nothing outside the clock piece');
 
 SELECT * FROM finish();
 ROLLBACK;
