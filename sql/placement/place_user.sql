@@ -5,9 +5,12 @@ CREATE OR REPLACE FUNCTION datalinker.place_user(p_user_id text)
 RETURNS TABLE (session_id varchar, placed integer, ambiguous integer)
 LANGUAGE plpgsql
 SET jit = off
--- Every read and write here is one user's rows by index: a scan of the whole table costs what the table holds,
--- not what the pass places.
-SET enable_seqscan = off
+-- Its UPDATE finds each row it writes by primary key (a generic plan, whose guess of a few chunks makes that a
+-- nested loop of index lookups, whatever the table's statistics): a custom plan that knows a day's chunks hashes
+-- them against a scan of the whole table, which costs what the table holds, not what the pass places; and a
+-- custom plan with the keys as a list paired them with every row when the table had no statistics yet
+-- (quadratic: 53 s a pass for a day's chunks).
+SET plan_cache_mode = force_generic_plan
 SET search_path = pg_catalog, pg_temp
 AS $$
 #variable_conflict use_column
@@ -18,7 +21,6 @@ DECLARE
     v_ends       timestamptz[];
     v_ambiguous  varchar[];
     v_placed     varchar[] := '{}'::varchar[];
-    v_linked     varchar[];
     v_round      integer := 0;
     v_undecided  integer;
     v_expiring   varchar[];
@@ -44,25 +46,19 @@ BEGIN
           LEFT JOIN LATERAL (SELECT a.candidate FROM unnest(c.candidate_sessions) AS a(candidate)
                              WHERE c.status = 'ambiguous') s ON true;
         EXIT WHEN v_ids IS NULL OR v_round > 10;
-        -- Planned for this round's rows (a one-shot plan): their primary keys in one index scan, hashed against
-        -- the placements. A plan for "a few rows" would pair them row by row; a plan without the key list would
-        -- scan the whole table, a cost that grows with what the table holds, not with what the pass places.
-        EXECUTE $sql$
-            WITH linked AS (
-                UPDATE public.raw_data_objects r
-                   SET start_time = u.start_time, end_time = u.end_time, session_id = u.session_id,
-                       linked_by = 'placement'
-                  FROM unnest($1, $2, $3, $4) AS u(object_id, session_id, start_time, end_time)
-                 -- By primary key only: a condition on user_id lets the planner walk the user's rows once per
-                 -- chunk (a user it has no statistics for looks small), quadratic in a day's upload.
-                 WHERE r.object_id = u.object_id AND r.object_id = ANY ($1)
-                   AND r.session_id IS NULL AND r.start_time IS NULL
-                RETURNING u.session_id
-            )
-            SELECT coalesce(array_agg(linked.session_id) FILTER (WHERE linked.session_id IS NOT NULL), '{}')
-            FROM linked
-        $sql$ INTO v_linked USING v_ids, v_sessions, v_starts, v_ends;
-        v_placed := v_placed || v_linked;
+        WITH linked AS (
+            UPDATE public.raw_data_objects r
+               SET start_time = u.start_time, end_time = u.end_time, session_id = u.session_id,
+                   linked_by = 'placement'
+              FROM unnest(v_ids, v_sessions, v_starts, v_ends) AS u(object_id, session_id, start_time, end_time)
+             -- By primary key only: a condition on user_id lets the planner walk the user's rows once per chunk
+             -- (a user it has no statistics for looks small), quadratic in a day's upload.
+             WHERE r.object_id = u.object_id
+               AND r.session_id IS NULL AND r.start_time IS NULL
+            RETURNING u.session_id
+        )
+        SELECT v_placed || coalesce(array_agg(linked.session_id) FILTER (WHERE linked.session_id IS NOT NULL), '{}')
+          INTO v_placed FROM linked;
         -- Another round can only settle chunks left ambiguous or waiting (a collision, a new anchor).
         EXIT WHEN v_undecided = 0;
     END LOOP;
