@@ -6,8 +6,8 @@ LANGUAGE plpgsql STABLE
 ROWS 1000
 SET jit = off
 SET plan_cache_mode = force_generic_plan
--- Its steps join by hash whatever the generic plan guesses of their sizes (a guess of a few islands made the
--- tick-bucket join a nested loop: 10^8 pairs for a lab day's buffered uploads).
+-- Its steps join by hash whatever the generic plan guesses of their sizes (docs/design-notes.md, "Planner
+-- settings on the linker").
 SET enable_nestloop = off
 SET search_path = pg_catalog, pg_temp
 AS $$

@@ -5,11 +5,9 @@ CREATE OR REPLACE FUNCTION datalinker.place_user(p_user_id text)
 RETURNS TABLE (session_id varchar, placed integer, ambiguous integer)
 LANGUAGE plpgsql
 SET jit = off
--- Its UPDATE finds each row it writes by primary key (a generic plan, whose guess of a few chunks makes that a
--- nested loop of index lookups, whatever the table's statistics): a custom plan that knows a day's chunks hashes
--- them against a scan of the whole table, which costs what the table holds, not what the pass places; and a
--- custom plan with the keys as a list paired them with every row when the table had no statistics yet
--- (quadratic: 53 s a pass for a day's chunks).
+-- Its UPDATE finds each row by primary key whatever the statistics (a generic plan guesses a few chunks: a nested
+-- loop of index lookups); custom plans either scanned the whole table or, with no statistics, went quadratic
+-- (docs/design-notes.md, "Planner settings on the linker").
 SET plan_cache_mode = force_generic_plan
 SET search_path = pg_catalog, pg_temp
 AS $$
