@@ -36,6 +36,8 @@ NOT_PROXIED = {
     "chunk_islands": "a step of chunk_segments on the shard",
     "chunk_segments": "a step of chunk_placements on the shard",
     "segment_anchor": "a step of chunk_placements on the shard",
+    "nearby_clocks": "a step of chunk_placements on the shard",
+    "segment_decision": "a step of chunk_placements on the shard",
     "store_session_clock": "the shard's stored clocks, kept by its own triggers and migrate",
     "placement_state": "a step of verify_derived on the shard",
     "verify_derived": "an operator's check on each shard (datalinker doctor --verify there)",
