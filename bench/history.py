@@ -5,7 +5,8 @@ History as the linker leaves it: each past day uploaded live and its session lin
 chunks linked; the ~7 h of live chunks between sessions decided: UTC, no session). Measured on "today" (a new
 session of each user, its chunks uploaded live): link_session in a rolled-back transaction; then, the session
 linked, one placement pass after one upload (a chunk, then place_user) in a rolled-back transaction (medians
-of `repeats` links and PASS_REPEATS times as many passes), plus the server's CPU time for that upload and pass.
+of `repeats` links and PASS_REPEATS times as many passes, the two users taking turns), plus the server's CPU time
+for that upload and pass.
 """
 
 from __future__ import annotations
@@ -59,30 +60,38 @@ def server_cpu_s(conn: psycopg.Connection) -> float:
     return (int(fields[11]) + int(fields[12])) / 100.0
 
 
-def measure_today(conn: psycopg.Connection, user: str, day: int, repeats: int) -> dict[str, float]:
-    """link_session of the day's session (rolled back, `repeats` times); then the session linked for good, as the
-    worker leaves it, one upload (the next 1-s chunk after the day's wear, live) and the placement pass after it
-    (rolled back). The pass runs after the link's commit as in production (its own job): inside the link's
-    transaction it would also walk the index entries of the chunks that transaction just linked."""
-    link, upload, cpu = [], [], []
-    session = add_day(conn, user, day)
+def measure_today(conn: psycopg.Connection, users: tuple[str, ...], day: int, repeats: int) -> dict[str, dict[str, float]]:
+    """For each user, link_session of the day's session (rolled back, `repeats` times); then the session linked for
+    good, as the worker leaves it, one upload (the next 1-s chunk after the day's wear, live) and the placement pass
+    after it (rolled back). The users take turns at every repetition, so a slow spell of the machine hits each of
+    them alike (the figures are ratios of them). The pass runs after the link's commit as in production (its own
+    job): inside the link's transaction it would also walk the index entries of the chunks that transaction just
+    linked."""
+    link: dict[str, list[float]] = {u: [] for u in users}
+    upload: dict[str, list[float]] = {u: [] for u in users}
+    cpu: dict[str, list[float]] = {u: [] for u in users}
+    sessions = {u: add_day(conn, u, day) for u in users}
     t0 = FIRST_DAY + timedelta(days=day, hours=WEAR_HOURS)
     tick = builders.device_tick(t0, OFFSET_US)
     for _ in range(repeats):
-        with conn.transaction(force_rollback=True):
-            started = time.perf_counter()
-            conn.execute("SELECT * FROM datalinker.link_session(%s)", [session]).fetchall()
-            link.append(time.perf_counter() - started)
-    conn.execute("SELECT * FROM datalinker.link_session(%s)", [session]).fetchall()
+        for user in users:
+            with conn.transaction(force_rollback=True):
+                started = time.perf_counter()
+                conn.execute("SELECT * FROM datalinker.link_session(%s)", [sessions[user]]).fetchall()
+                link[user].append(time.perf_counter() - started)
+    for user in users:
+        conn.execute("SELECT * FROM datalinker.link_session(%s)", [sessions[user]]).fetchall()
     for k in range(PASS_REPEATS * repeats):  # a few ms each: more of them, a steadier median
-        with conn.transaction(force_rollback=True):
-            cpu0, started = server_cpu_s(conn), time.perf_counter()
-            builders.insert_chunks(conn, [builders.tick_chunk(f"{user}/upload/{k}", user, tick, (tick + 10**6) % 2**32,
-                                                              t0 + timedelta(seconds=2.5))])
-            conn.execute("SELECT * FROM datalinker.place_user(%s)", [user]).fetchall()
-            upload.append(time.perf_counter() - started)
-            cpu.append(server_cpu_s(conn) - cpu0)
-    return {"link_s": statistics.median(link), "pass_s": statistics.median(upload), "cpu_s": statistics.median(cpu)}
+        for user in users:
+            with conn.transaction(force_rollback=True):
+                cpu0, started = server_cpu_s(conn), time.perf_counter()
+                builders.insert_chunks(conn, [builders.tick_chunk(f"{user}/upload/{k}", user, tick,
+                                                                  (tick + 10**6) % 2**32, t0 + timedelta(seconds=2.5))])
+                conn.execute("SELECT * FROM datalinker.place_user(%s)", [user]).fetchall()
+                upload[user].append(time.perf_counter() - started)
+                cpu[user].append(server_cpu_s(conn) - cpu0)
+    return {u: {"link_s": statistics.median(link[u]), "pass_s": statistics.median(upload[u]),
+                "cpu_s": statistics.median(cpu[u])} for u in users}
 
 
 def run(conn: psycopg.Connection, checkpoints: tuple[int, ...], repeats: int = 5) -> dict[str, float]:
@@ -93,8 +102,8 @@ def run(conn: psycopg.Connection, checkpoints: tuple[int, ...], repeats: int = 5
         for day in range(built, days):
             conn.execute("SELECT * FROM datalinker.link_session(%s)", [add_day(conn, "hist-old", day)]).fetchall()
         conn.execute("VACUUM ANALYZE public.raw_data_objects")
-        old = measure_today(conn, "hist-old", days, repeats)
-        fresh = measure_today(conn, f"hist-fresh{days}", days, repeats)
+        measured = measure_today(conn, ("hist-old", f"hist-fresh{days}"), days, repeats)
+        old, fresh = measured["hist-old"], measured[f"hist-fresh{days}"]
         for key in ("link_s", "pass_s", "cpu_s"):
             results[f"history{days}_old_{key}"], results[f"history{days}_fresh_{key}"] = old[key], fresh[key]
         # today (linked by measure_today) becomes history as the worker leaves it

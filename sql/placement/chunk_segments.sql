@@ -23,8 +23,8 @@ chunks AS MATERIALIZED (
 ),
 islands AS MATERIALIZED (
     SELECT c.data_type, c.island, min(c.u) AS u_head, max(c.u + c.dur) AS u_end,
-           (array_agg(c.t0 ORDER BY c.u))[1] AS head_t0,
-           (array_agg(c.t1 ORDER BY c.u DESC))[1] AS tail_t1
+           -- the first tick of the chunk starting first and the last of the one ending last: no sort
+           (min(ARRAY[c.u, c.t0]))[2] AS head_t0, (max(ARRAY[c.u + c.dur, c.t1]))[2] AS tail_t1
     FROM chunks c
     GROUP BY c.data_type, c.island
 ),
