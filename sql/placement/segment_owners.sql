@@ -63,13 +63,14 @@ AS $$
     -- Converted only when the segment's time is certain or the fit put chunks of it in a session (a lone chunk
     -- fitting only a session's margin is not): with the clock of the nearest session (distance to [start, reach])
     -- whose piece holds it, the placing piece first on a tie.
-    SELECT o.object_id, o.received_at, o.status, NULL, w.start_us, w.end_us
+    SELECT o.object_id, o.received_at, o.status, NULL,
+           datalinker.device_to_utc_model_us(o.t0, o.t0, w.s_us, p_t + o.rel + 2147483648, 0, w.mean_offset_us,
+                                              w.mean_at_us, w.slope),
+           datalinker.device_to_utc_model_us(o.t1, o.t0, w.s_us, p_t + o.rel + 2147483648, 0, w.mean_offset_us,
+                                              w.mean_at_us, w.slope)
     FROM outside o
-    LEFT JOIN LATERAL (
-        SELECT datalinker.device_to_utc_model_us(o.t0, o.t0, x.s_us, p_t + o.rel + 2147483648, 0,
-                                                  x.mean_offset_us, x.mean_at_us, x.slope) AS start_us,
-               datalinker.device_to_utc_model_us(o.t1, o.t0, x.s_us, p_t + o.rel + 2147483648, 0,
-                                                  x.mean_offset_us, x.mean_at_us, x.slope) AS end_us
+    LEFT JOIN LATERAL (  -- the session chosen first, then one conversion (not one per nearby session)
+        SELECT x.s_us, x.mean_offset_us, x.mean_at_us, x.slope
         FROM near x
         WHERE o.status = 'outside_sessions' AND (p_certain OR EXISTS (SELECT 1 FROM pairs))
           AND x.mean_offset_us IS NOT NULL
