@@ -2,7 +2,7 @@
 -- nearby_clocks (the user's sessions near the uploads, a clock piece a row), segment_decision (anchored, live,
 -- buffered, ambiguous, no_clock, waiting) and segment_owners (each chunk of a decided segment to its owner).
 BEGIN;
-SELECT plan(21);
+SELECT plan(22);
 
 -- segment_facts: three 1-s chunks given out of order; the last one (rel 2 s) arrived 2 s late.
 SELECT results_eq(
@@ -39,7 +39,8 @@ SELECT is((SELECT e_us - s_us FROM near WHERE session_id = 'tap-n1'),
 -- s0 and one counter period P later; a 60-s segment recorded at s0 + 100 s.
 CREATE TEMP TABLE k AS
 SELECT 10000000000000::bigint AS s0, 4294967296::bigint AS p,
-       ROW(1, -1e18, 1e18, -1e18, 1e18, 0, 0, 0, NULL, NULL, NULL, NULL, NULL)::datalinker.clock_piece AS c;
+       ROW(1, -1e18, 1e18, -1e18, 1e18, 0, 0, 0, NULL, NULL, NULL, NULL, NULL)::datalinker.clock_piece AS c,
+       ROW(1, -1e18, 1e18, -1e18, 1e18, 1000, 0, 0, NULL, NULL, NULL, NULL, NULL)::datalinker.clock_piece AS c1;  -- 1 ms
 -- decide(): segment_decision for the segment, times relative to s0 — anchor, conflicting, bound, lag_ref, lead_ref,
 -- lead_spread, lead_length, first and last receipt; the sessions (ids, starts; an hour each; clocks); delay 7 d,
 -- live_lag 30 s, margin 60 s.
@@ -129,6 +130,11 @@ SELECT results_eq($$SELECT x.* FROM k, pg_temp.owners('placed', 100000000, true,
                   $$VALUES ('c1'::varchar, 'outside_sessions', NULL::varchar, 100000000::bigint, 101000000::bigint),
                            ('c2'::varchar, 'outside_sessions', NULL::varchar, 101000000::bigint, 102000000::bigint)$$,
                   'segment_owners: certain and in no session: outside_sessions, its UTC from the nearest clock');
+SELECT results_eq($$SELECT x.start_us FROM k, pg_temp.owners('placed', 100000000, true, '{S,L}', '{true,true}',
+                                                         '{-3600000000,3600000000}', '{50000000,7200000000}',
+                                                         ARRAY[k.c1, k.c]) x$$,
+                  $$VALUES (99999000::bigint), (100999000::bigint)$$,
+                  'segment_owners: outside every session, converted with the clock of the nearest session');
 SELECT is((SELECT count(x.start_us) FROM k, pg_temp.owners('placed', 100000000, false, '{S}', '{true}', '{-7200000000}',
                                                          '{-3600000000}', ARRAY[k.c]) x),
           0::bigint, 'segment_owners: a lone buffered fit outside every session gets no UTC');
