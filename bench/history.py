@@ -6,7 +6,8 @@ chunks linked; the ~7 h of live chunks between sessions decided: UTC, no session
 session of each user, its chunks uploaded live): link_session in a rolled-back transaction; then, the session
 linked, one placement pass after one upload (a chunk, then place_user) in a rolled-back transaction (medians
 of `repeats` links and PASS_REPEATS times as many passes, the two users taking turns), plus the server's CPU time
-for that upload and pass.
+for that upload and pass, and the shared buffer blocks each touches (a count of the work, whatever the machine's
+speed).
 """
 
 from __future__ import annotations
@@ -60,6 +61,14 @@ def server_cpu_s(conn: psycopg.Connection) -> float:
     return (int(fields[11]) + int(fields[12])) / 100.0
 
 
+def blocks(conn: psycopg.Connection, query: str, params: list[object]) -> float:
+    """Shared buffer blocks (hit + read) a statement touches, nested functions included: a count of the work
+    that does not vary with the machine's speed (EXPLAIN ANALYZE BUFFERS; run in the caller's transaction)."""
+    plan = conn.execute("EXPLAIN (ANALYZE, BUFFERS, TIMING OFF, FORMAT JSON) " + query, params).fetchone()
+    top = plan[0][0]["Plan"]  # type: ignore[index]
+    return float(top["Shared Hit Blocks"] + top["Shared Read Blocks"])
+
+
 def measure_today(conn: psycopg.Connection, users: tuple[str, ...], day: int, repeats: int) -> dict[str, dict[str, float]]:
     """For each user, link_session of the day's session (rolled back, `repeats` times); then the session linked for
     good, as the worker leaves it, one upload (the next 1-s chunk after the day's wear, live) and the placement pass
@@ -79,7 +88,11 @@ def measure_today(conn: psycopg.Connection, users: tuple[str, ...], day: int, re
                 started = time.perf_counter()
                 conn.execute("SELECT * FROM datalinker.link_session(%s)", [sessions[user]]).fetchall()
                 link[user].append(time.perf_counter() - started)
+    link_blocks: dict[str, float] = {}
+    pass_blocks: dict[str, float] = {}
     for user in users:
+        with conn.transaction(force_rollback=True):
+            link_blocks[user] = blocks(conn, "SELECT * FROM datalinker.link_session(%s)", [sessions[user]])
         conn.execute("SELECT * FROM datalinker.link_session(%s)", [sessions[user]]).fetchall()
     for k in range(PASS_REPEATS * repeats):  # a few ms each: more of them, a steadier median
         for user in users:
@@ -90,8 +103,14 @@ def measure_today(conn: psycopg.Connection, users: tuple[str, ...], day: int, re
                 conn.execute("SELECT * FROM datalinker.place_user(%s)", [user]).fetchall()
                 upload[user].append(time.perf_counter() - started)
                 cpu[user].append(server_cpu_s(conn) - cpu0)
+    for user in users:
+        with conn.transaction(force_rollback=True):
+            builders.insert_chunks(conn, [builders.tick_chunk(f"{user}/upload/blocks", user, tick,
+                                                              (tick + 10**6) % 2**32, t0 + timedelta(seconds=2.5))])
+            pass_blocks[user] = blocks(conn, "SELECT * FROM datalinker.place_user(%s)", [user])
     return {u: {"link_s": statistics.median(link[u]), "pass_s": statistics.median(upload[u]),
-                "cpu_s": statistics.median(cpu[u])} for u in users}
+                "cpu_s": statistics.median(cpu[u]), "link_blocks": link_blocks[u], "pass_blocks": pass_blocks[u]}
+            for u in users}
 
 
 def run(conn: psycopg.Connection, checkpoints: tuple[int, ...], repeats: int = 5) -> dict[str, float]:
@@ -104,7 +123,7 @@ def run(conn: psycopg.Connection, checkpoints: tuple[int, ...], repeats: int = 5
         conn.execute("VACUUM ANALYZE public.raw_data_objects")
         measured = measure_today(conn, ("hist-old", f"hist-fresh{days}"), days, repeats)
         old, fresh = measured["hist-old"], measured[f"hist-fresh{days}"]
-        for key in ("link_s", "pass_s", "cpu_s"):
+        for key in ("link_s", "pass_s", "cpu_s", "link_blocks", "pass_blocks"):
             results[f"history{days}_old_{key}"], results[f"history{days}_fresh_{key}"] = old[key], fresh[key]
         # today (linked by measure_today) becomes history as the worker leaves it
         built = days + 1
