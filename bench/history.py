@@ -69,6 +69,14 @@ def blocks(conn: psycopg.Connection, query: str, params: list[object]) -> float:
     return float(top["Shared Hit Blocks"] + top["Shared Read Blocks"])
 
 
+def upload_next_chunk(conn: psycopg.Connection, user: str, name: str, day: int) -> None:
+    """One live upload of `user`: the next 1-s chunk after the day's wear, received 1.5 s after its end."""
+    t0 = FIRST_DAY + timedelta(days=day, hours=WEAR_HOURS)
+    tick = builders.device_tick(t0, OFFSET_US)
+    builders.insert_chunks(conn, [builders.tick_chunk(f"{user}/upload/{name}", user, tick, (tick + 10**6) % 2**32,
+                                                      t0 + timedelta(seconds=2.5))])
+
+
 def measure_today(conn: psycopg.Connection, users: tuple[str, ...], day: int, repeats: int) -> dict[str, dict[str, float]]:
     """For each user, link_session of the day's session (rolled back, `repeats` times); then the session linked for
     good, as the worker leaves it, one upload (the next 1-s chunk after the day's wear, live) and the placement pass
@@ -80,8 +88,6 @@ def measure_today(conn: psycopg.Connection, users: tuple[str, ...], day: int, re
     upload: dict[str, list[float]] = {u: [] for u in users}
     cpu: dict[str, list[float]] = {u: [] for u in users}
     sessions = {u: add_day(conn, u, day) for u in users}
-    t0 = FIRST_DAY + timedelta(days=day, hours=WEAR_HOURS)
-    tick = builders.device_tick(t0, OFFSET_US)
     for _ in range(repeats):
         for user in users:
             with conn.transaction(force_rollback=True):
@@ -98,15 +104,13 @@ def measure_today(conn: psycopg.Connection, users: tuple[str, ...], day: int, re
         for user in users:
             with conn.transaction(force_rollback=True):
                 cpu0, started = server_cpu_s(conn), time.perf_counter()
-                builders.insert_chunks(conn, [builders.tick_chunk(f"{user}/upload/{k}", user, tick,
-                                                                  (tick + 10**6) % 2**32, t0 + timedelta(seconds=2.5))])
+                upload_next_chunk(conn, user, str(k), day)
                 conn.execute("SELECT * FROM datalinker.place_user(%s)", [user]).fetchall()
                 upload[user].append(time.perf_counter() - started)
                 cpu[user].append(server_cpu_s(conn) - cpu0)
     for user in users:
         with conn.transaction(force_rollback=True):
-            builders.insert_chunks(conn, [builders.tick_chunk(f"{user}/upload/blocks", user, tick,
-                                                              (tick + 10**6) % 2**32, t0 + timedelta(seconds=2.5))])
+            upload_next_chunk(conn, user, "blocks", day)
             pass_blocks[user] = blocks(conn, "SELECT * FROM datalinker.place_user(%s)", [user])
     return {u: {"link_s": statistics.median(link[u]), "pass_s": statistics.median(upload[u]),
                 "cpu_s": statistics.median(cpu[u]), "link_blocks": link_blocks[u], "pass_blocks": pass_blocks[u]}
