@@ -14,7 +14,10 @@ LAB_DAY = datetime(2026, 4, 6, 8, 0, tzinfo=timezone.utc)
 
 BARE_DAY_UPDATE = ("UPDATE public.raw_data_objects SET start_time = start_time, end_time = end_time,"
                    " session_id = session_id WHERE user_id LIKE 'day-user-%' AND session_id IS NOT NULL")
-BARE_REPEATS = 3  # one bare UPDATE is one sample of a noisy machine
+# The day is placed this many times, each in a transaction rolled back after its bare UPDATE: a placement and
+# the bare UPDATE it is compared with run side by side, and the medians of the pairs are the figures (one run
+# of either is one sample of a noisy machine).
+LAB_REPEATS = 3
 SESSIONS_IN_START_ORDER = "SELECT session_id FROM public.sessions WHERE session_id LIKE %s ORDER BY start_time, session_id"
 def make_buffered(conn: psycopg.Connection, prefix: str, n: int, minutes: float, experiment_id: object) -> int:
     """n sessions whose chunks all arrive in one burst three days after the session ended."""
@@ -30,33 +33,39 @@ def objects_linked(conn: psycopg.Connection, session_id: str) -> int:
     return int(row[0])
 
 
-def lab_day(conn: psycopg.Connection, users: int, hours: float, minutes: float = 45) -> dict[str, float]:
+def lab_day(conn: psycopg.Connection, users: int, hours: float, minutes: float = 45,
+            repeats: int = LAB_REPEATS) -> dict[str, float]:
     """A lab day: `users` users, sessions of `minutes` back to back (10-min gaps) over `hours` hours, every third
-    one buffered on the device and uploaded 5 h after it ended. Loads it all, then links every session in start
-    order (each call places the user's chunks): total time and chunks placed per second."""
+    one buffered on the device and uploaded 5 h after it ended. Loads it all, then `repeats` times: links every
+    session in start order (each call places the user's chunks), then the bare UPDATE of the rows placed, and
+    rolls both back. Median time to place everything and chunks placed per second, against the bare UPDATE's."""
     per_user = max(1, int(hours * 60 // (minutes + 10)))
     chunks = workload.make_sessions(conn, "day-", users * per_user, minutes, chunk_seconds=2.0, users=users,
                                     day=LAB_DAY, user_prefix="day-user-", images=0, buffered_every=3,
                                     upload_delay="5 hours")
     conn.execute("VACUUM ANALYZE public.raw_data_objects")
     ids = [r[0] for r in conn.execute(SESSIONS_IN_START_ORDER, ["day-%"]).fetchall()]
-    started = time.perf_counter()
-    for sid in ids:
-        conn.execute("SELECT * FROM datalinker.link_session(%s)", [sid]).fetchall()
-    elapsed = time.perf_counter() - started
-    placed = conn.execute("SELECT count(*) FROM public.raw_data_objects WHERE user_id LIKE 'day-user-%'"
-                          " AND session_id IS NOT NULL").fetchone()
-    assert placed is not None
-    bare_runs = []
-    for _ in range(BARE_REPEATS):  # the physical limit: writing the same rows, nothing decided (a median)
+    link_runs, bare_runs, placed = [], [], 0
+    for _ in range(repeats):
         with conn.transaction(force_rollback=True):
             started = time.perf_counter()
+            for sid in ids:
+                conn.execute("SELECT * FROM datalinker.link_session(%s)", [sid]).fetchall()
+            link_runs.append(time.perf_counter() - started)
+            row = conn.execute("SELECT count(*) FROM public.raw_data_objects WHERE user_id LIKE 'day-user-%'"
+                               " AND session_id IS NOT NULL").fetchone()
+            assert row is not None
+            placed = row[0]
+            started = time.perf_counter()  # the physical limit: writing the same rows, nothing decided
             conn.execute(BARE_DAY_UPDATE)
             bare_runs.append(time.perf_counter() - started)
-    bare = statistics.median(bare_runs)
+        conn.execute("VACUUM public.raw_data_objects")  # the next repetition starts from the same pages
+    elapsed, bare = statistics.median(link_runs), statistics.median(bare_runs)
     return {"lab_day_users": users, "lab_day_sessions": len(ids), "lab_day_chunks": chunks,
-            "lab_day_placed": placed[0], "lab_day_s": elapsed, "lab_day_chunks_per_s": placed[0] / elapsed,
-            "lab_day_bare_update_per_s": placed[0] / bare}
+            "lab_day_placed": placed, "lab_day_s": elapsed, "lab_day_chunks_per_s": placed / elapsed,
+            "lab_day_bare_update_per_s": placed / bare, "lab_day_repeats": repeats,
+            "lab_day_ratio_min": min(b / s for b, s in zip(bare_runs, link_runs)),
+            "lab_day_ratio_max": max(b / s for b, s in zip(bare_runs, link_runs))}
 
 
 # 60 sync measurements a minute apart, consistent with the session's constant offset: ±40 µs of jitter, two
