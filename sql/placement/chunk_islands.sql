@@ -26,22 +26,21 @@ pend AS (
     FROM public.raw_data_objects r
     WHERE r.user_id = p_user_id AND r.session_id IS NULL AND r.start_time IS NULL AND r.expired_at IS NULL
 ),
+-- one pass over the chunks in position order: the furthest end of all chunks but the previous one, the previous
+-- chunk's start and end, the next chunk's start
 neighbours AS (
     SELECT p.*,
-           max(p.u + p.dur) OVER (PARTITION BY p.data_type ORDER BY p.u, p.object_id
-                                  ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev_end,
-           lead(p.u) OVER (PARTITION BY p.data_type ORDER BY p.u, p.object_id) AS next_u
+           max(p.u + p.dur) OVER w AS before_prev_end, lag(p.u) OVER w AS prev_u,
+           lag(p.u + p.dur) OVER w AS prev_u_end, lead(p.u) OVER w AS next_u
     FROM pend p
+    WINDOW w AS (PARTITION BY p.data_type ORDER BY p.u, p.object_id ROWS BETWEEN UNBOUNDED PRECEDING AND 2 PRECEDING)
 ),
-flagged AS (
-    SELECT n.*, (coalesce(n.prev_end > n.u, false) OR coalesce(n.next_u < n.u + n.dur, false)) AS conflicted
-    FROM neighbours n
-),
-starts AS (
-    SELECT f.*,
-           (f.conflicted OR f.prev_end IS NULL OR f.u - f.prev_end > v_gap
-            OR lag(f.conflicted) OVER (PARTITION BY f.data_type ORDER BY f.u, f.object_id)) AS is_start
-    FROM flagged f
+starts AS (  -- a chunk overlapping a neighbour stands alone; a run starts after a gap or a chunk standing alone
+    SELECT n.*,
+           (coalesce(n.prev_end > n.u, false) OR coalesce(n.next_u < n.u + n.dur, false)  -- it overlaps one
+            OR n.prev_end IS NULL OR n.u - n.prev_end > v_gap
+            OR coalesce(n.before_prev_end > n.prev_u, false) OR coalesce(n.u < n.prev_u_end, false)) AS is_start  -- or the previous
+    FROM (SELECT n.*, greatest(n.before_prev_end, n.prev_u_end) AS prev_end FROM neighbours n) n
 )
 SELECT s.object_id, s.data_type, s.created_at, s.t0, s.t1, s.dur, s.rcv, s.u,
        sum(s.is_start::integer) OVER (PARTITION BY s.data_type ORDER BY s.u, s.object_id) AS island

@@ -47,20 +47,18 @@ edges AS (
     WHERE j.island <> i.island
       AND datalinker.wrap_us(j.head_t0 - i.tail_t1) <= v_gap
 ),
-ranked AS (
-    SELECT e.*, min(e.gap) OVER (PARTITION BY e.data_type, e.src) AS src_min,
-           min(e.gap) OVER (PARTITION BY e.data_type, e.dst) AS dst_min
+-- the unique best edge of its source and of its target: first by gap and strictly shorter than the next
+by_src AS (
+    SELECT e.*, row_number() OVER w = 1 AND coalesce(lead(e.gap) OVER w > e.gap, true) AS src_best
     FROM edges e
-),
-counted AS (
-    SELECT r.*, count(*) FILTER (WHERE r.gap = r.src_min) OVER (PARTITION BY r.data_type, r.src) AS src_n,
-           count(*) FILTER (WHERE r.gap = r.dst_min) OVER (PARTITION BY r.data_type, r.dst) AS dst_n
-    FROM ranked r
+    WINDOW w AS (PARTITION BY e.data_type, e.src ORDER BY e.gap)
 ),
 links AS MATERIALIZED (  -- mutual, unique best matches only: a tie (two recordings a period apart) chains nothing
-    SELECT c.data_type, c.src, c.dst, c.gap
-    FROM counted c
-    WHERE c.gap = c.src_min AND c.gap = c.dst_min AND c.src_n = 1 AND c.dst_n = 1
+    SELECT b.data_type, b.src, b.dst, b.gap
+    FROM (SELECT b.*, row_number() OVER w = 1 AND coalesce(lead(b.gap) OVER w > b.gap, true) AS dst_best
+          FROM by_src b
+          WINDOW w AS (PARTITION BY b.data_type, b.dst ORDER BY b.gap)) b
+    WHERE b.src_best AND b.dst_best
 ),
 chain AS (
     SELECT i.data_type, i.island, i.island AS head, 0::bigint AS offs

@@ -11,11 +11,12 @@ ROOT = Path(__file__).resolve().parents[2]
 KEYS = ["link_session_ms", "bare_update_ms", "naive_peer_ms", "link_session_ms_10x", "direct_sessions_per_s",
         "worker1_sessions_per_s", "worker2_sessions_per_s", "worker1_batch1_sessions_per_s", "worker_rss_mb_start", "worker_rss_mb_end",
         "rows_total", "chunks_per_session", "buffered_link_ms", "buffered_link_ms_10x", "lab_day_chunks_per_s",
-        "lab_day_placed", "noisy_clock_link_ms", "fit_10000_ms"]
+        "lab_day_placed", "lab_day_ratio_min", "lab_day_ratio_max", "noisy_clock_link_ms", "fit_10000_ms"]
 ROWS = ["link_session / bare UPDATE", "naive peer / link_session", "10x / 1x latency", "1 worker / direct",
         "pipeline, 2 workers --batch 10, small sessions", "worker RSS after", "rows in raw_data_objects",
         "chunks per 60-min session", "pipeline, 1 worker --batch 10, 60-min sessions", "buffered / live link_session",
         "10x / 1x, buffered", "lab day: chunks placed per second", "lab day: chunks placed / chunks",
+        "lab day: that ratio, lowest / highest of the 3 side-by-side pairs",
         "noisy clock / offset_ms_avg only", "fitting 10,000 sync measurements", "2 workers / 1 worker, small sessions"]
 
 

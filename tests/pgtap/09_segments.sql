@@ -3,7 +3,7 @@
 -- tick continuity, positions exact), segment_anchor (placed chunks a segment's ticks continue place it) and
 -- clock_fits (a segment's placements under one clock piece).
 BEGIN;
-SELECT plan(18);
+SELECT plan(19);
 
 -- One user, one type; ticks of a device whose counter reads UTC − 10 s at receipt R (base), so u is R − 10 s + k.
 CREATE TEMP TABLE tap_chunk (object_id text, k_from bigint, k_to bigint, received timestamptz, session_id text);
@@ -16,6 +16,7 @@ INSERT INTO tap_chunk VALUES
     ('b2', 11000000, 12000000, '2026-03-03 10:00+00', NULL),
     ('c1', 50000000, 51000000, '2026-03-02 10:00+00', NULL),  -- the same ticks twice in one burst: each alone
     ('c2', 50000000, 51000000, '2026-03-02 10:00+00', NULL),
+    ('c3', 51000000, 52000000, '2026-03-02 10:00+00', NULL),  -- right after them: an island of its own
     ('d1', 30000000, 31000000, '2026-03-02 10:00+00', NULL),  -- two uploads both continue d1: a tie chains nothing
     ('d2', 31000000, 32000000, '2026-03-03 10:00+00', NULL),
     ('d3', 31000000, 32000000, '2026-03-04 10:00+00', NULL),
@@ -42,8 +43,10 @@ SELECT is((SELECT u FROM isl WHERE object_id = 'a2') - (SELECT u FROM isl WHERE 
           'chunk_islands: u is exact, receipt-unwrapped');
 SELECT is((SELECT count(DISTINCT island) FROM isl WHERE object_id IN ('c1', 'c2')), 2::bigint,
           'chunk_islands: chunks overlapping in u (the same ticks) stand alone');
+SELECT is((SELECT count(DISTINCT island) FROM isl WHERE object_id IN ('c1', 'c2', 'c3')), 3::bigint,
+          'chunk_islands: a chunk right after chunks standing alone does not join them');
 SELECT is((SELECT array_agg(object_id ORDER BY object_id) FROM isl),
-          ARRAY['a1', 'a2', 'a3', 'a4', 'b1', 'b2', 'c1', 'c2', 'd1', 'd2', 'd3']::varchar[],
+          ARRAY['a1', 'a2', 'a3', 'a4', 'b1', 'b2', 'c1', 'c2', 'c3', 'd1', 'd2', 'd3']::varchar[],
           'chunk_islands: only pending chunks (a linked one is not read)');
 
 SELECT results_eq($$SELECT object_id::text, rel - min(rel) OVER () FROM seg WHERE object_id IN ('b1', 'b2') ORDER BY 1$$,
