@@ -39,7 +39,7 @@ starts AS (  -- a chunk overlapping a neighbour stands alone; a run starts after
     SELECT n.*,
            (coalesce(n.prev_end > n.u, false) OR coalesce(n.next_u < n.u + n.dur, false)  -- it overlaps one
             OR n.prev_end IS NULL OR n.u - n.prev_end > v_gap
-            OR coalesce(n.before_prev_end > n.prev_u, false) OR coalesce(n.u < n.prev_u_end, false)) AS is_start  -- or the previous
+            OR coalesce(n.before_prev_end > n.prev_u, false)) AS is_start  -- the previous overlaps an earlier one
     FROM (SELECT n.*, greatest(n.before_prev_end, n.prev_u_end) AS prev_end FROM neighbours n) n
 )
 SELECT s.object_id, s.data_type, s.created_at, s.t0, s.t1, s.dur, s.rcv, s.u,
