@@ -5,9 +5,9 @@ History as the linker leaves it: each past day uploaded live and its session lin
 chunks linked; the ~7 h of live chunks between sessions decided: UTC, no session). Measured on "today" (a new
 session of each user, its chunks uploaded live): link_session in a rolled-back transaction; then, the session
 linked, one placement pass after one upload (a chunk, then place_user) in a rolled-back transaction (medians
-of `repeats` links, each followed by a VACUUM, and PASS_REPEATS times as many passes, the two users taking turns), plus the server's CPU time
-for that upload and pass, and the shared buffer blocks each touches (a count of the work, whatever the machine's
-speed).
+of `repeats` links, each followed by a VACUUM, and PASS_REPEATS times as many passes, the two users taking
+turns), plus the server's CPU time for each link and for that upload and pass, and the shared buffer blocks each
+touches (a count of the work, whatever the machine's speed).
 """
 
 from __future__ import annotations
@@ -51,10 +51,12 @@ def add_day(conn: psycopg.Connection, user: str, day: int) -> str:
 
 
 def server_cpu_s(conn: psycopg.Connection) -> float:
-    """CPU seconds (user + system) of this connection's backend so far (Linux /proc); NaN when the server runs
-    on another machine (DATABASE_URL elsewhere)."""
+    """CPU seconds of this connection's backend so far (Linux /proc: schedstat's on-CPU nanoseconds, else stat's
+    user + system ticks); NaN when the server runs on another machine (DATABASE_URL elsewhere)."""
     pid = conn.execute("SELECT pg_backend_pid()").fetchone()[0]  # type: ignore[index]
-    stat = Path(f"/proc/{pid}/stat")
+    schedstat, stat = Path(f"/proc/{pid}/schedstat"), Path(f"/proc/{pid}/stat")
+    if schedstat.exists():
+        return int(schedstat.read_text().split()[0]) / 1e9
     if not stat.exists():
         return float("nan")
     fields = stat.read_text().rsplit(")", 1)[1].split()
@@ -81,19 +83,21 @@ def measure_today(conn: psycopg.Connection, users: tuple[str, ...], day: int, re
     """For each user, link_session of the day's session (rolled back, `repeats` times); then the session linked for
     good, as the worker leaves it, one upload (the next 1-s chunk after the day's wear, live) and the placement pass
     after it (rolled back). The users take turns at every repetition, so a slow spell of the machine hits each of
-    them alike (the figures are ratios of them). The pass runs after the link's commit as in production (its own
-    job): inside the link's transaction it would also walk the index entries of the chunks that transaction just
-    linked."""
+    them alike (the figures are ratios of them), and each goes first as often as the other. The pass runs after
+    the link's commit as in production (its own job): inside the link's transaction it would also walk the index
+    entries of the chunks that transaction just linked."""
     link: dict[str, list[float]] = {u: [] for u in users}
+    link_cpu: dict[str, list[float]] = {u: [] for u in users}
     upload: dict[str, list[float]] = {u: [] for u in users}
     cpu: dict[str, list[float]] = {u: [] for u in users}
     sessions = {u: add_day(conn, u, day) for u in users}
-    for _ in range(repeats):
-        for user in users:
+    for k in range(repeats):
+        for user in users if k % 2 == 0 else users[::-1]:  # each goes first as often as the other
             with conn.transaction(force_rollback=True):
-                started = time.perf_counter()
+                cpu0, started = server_cpu_s(conn), time.perf_counter()
                 conn.execute("SELECT * FROM datalinker.link_session(%s)", [sessions[user]]).fetchall()
                 link[user].append(time.perf_counter() - started)
+                link_cpu[user].append(server_cpu_s(conn) - cpu0)
             # A rolled-back link leaves its index entries dead where the next repetition inserts the same keys:
             # gone before it, as in production, where a day is linked once (they cost the old user up to 1.3x).
             conn.execute("VACUUM public.raw_data_objects")
@@ -104,7 +108,7 @@ def measure_today(conn: psycopg.Connection, users: tuple[str, ...], day: int, re
             link_blocks[user] = blocks(conn, "SELECT * FROM datalinker.link_session(%s)", [sessions[user]])
         conn.execute("SELECT * FROM datalinker.link_session(%s)", [sessions[user]]).fetchall()
     for k in range(PASS_REPEATS * repeats):  # a few ms each: more of them, a steadier median
-        for user in users:
+        for user in users if k % 2 == 0 else users[::-1]:
             with conn.transaction(force_rollback=True):
                 cpu0, started = server_cpu_s(conn), time.perf_counter()
                 upload_next_chunk(conn, user, str(k), day)
@@ -115,12 +119,13 @@ def measure_today(conn: psycopg.Connection, users: tuple[str, ...], day: int, re
         with conn.transaction(force_rollback=True):
             upload_next_chunk(conn, user, "blocks", day)
             pass_blocks[user] = blocks(conn, "SELECT * FROM datalinker.place_user(%s)", [user])
-    return {u: {"link_s": statistics.median(link[u]), "pass_s": statistics.median(upload[u]),
+    return {u: {"link_s": statistics.median(link[u]), "link_cpu_s": statistics.median(link_cpu[u]),
+                "pass_s": statistics.median(upload[u]),
                 "cpu_s": statistics.median(cpu[u]), "link_blocks": link_blocks[u], "pass_blocks": pass_blocks[u]}
             for u in users}
 
 
-def run(conn: psycopg.Connection, checkpoints: tuple[int, ...], repeats: int = 5) -> dict[str, float]:
+def run(conn: psycopg.Connection, checkpoints: tuple[int, ...], repeats: int = 9) -> dict[str, float]:
     """History grown to each checkpoint (days), then today measured for the old and a fresh user."""
     results: dict[str, float] = {}
     built = 0
@@ -130,7 +135,7 @@ def run(conn: psycopg.Connection, checkpoints: tuple[int, ...], repeats: int = 5
         conn.execute("VACUUM ANALYZE public.raw_data_objects")
         measured = measure_today(conn, ("hist-old", f"hist-fresh{days}"), days, repeats)
         old, fresh = measured["hist-old"], measured[f"hist-fresh{days}"]
-        for key in ("link_s", "pass_s", "cpu_s", "link_blocks", "pass_blocks"):
+        for key in ("link_s", "link_cpu_s", "pass_s", "cpu_s", "link_blocks", "pass_blocks"):
             results[f"history{days}_old_{key}"], results[f"history{days}_fresh_{key}"] = old[key], fresh[key]
         # today (linked by measure_today) becomes history as the worker leaves it
         built = days + 1

@@ -64,11 +64,14 @@ def history_rows(r: dict[str, float]) -> list[Row]:
 
         out += [(f"after {days} d of 8-h wear: link_session old / fresh (s)", f"{old('link_s'):.3f} / {new('link_s'):.3f}", ""),
                 (f"after {days} d: link old / fresh", old("link_s") / new("link_s"), "<= 1.2"),
+                (f"after {days} d: server CPU per link, old / fresh (ms)",
+                 f"{old('link_cpu_s') * 1000:.0f} / {new('link_cpu_s') * 1000:.0f}", ""),
+                (f"after {days} d: server CPU per link old / fresh", old("link_cpu_s") / new("link_cpu_s"), ""),
                 (f"after {days} d: one upload + its placement pass, old / fresh (ms)",
                  f"{old('pass_s') * 1000:.1f} / {new('pass_s') * 1000:.1f}", "old <= 10"),
                 (f"after {days} d: pass old / fresh", old("pass_s") / new("pass_s"), "<= 1.5"),
                 (f"after {days} d: server CPU per upload + pass, old / fresh (ms)",
-                 f"{old('cpu_s') * 1000:.0f} / {new('cpu_s') * 1000:.0f}", "")]
+                 f"{old('cpu_s') * 1000:.1f} / {new('cpu_s') * 1000:.1f}", "")]
         out += [(f"after {days} d: buffer blocks touched, link old / fresh", old("link_blocks") / new("link_blocks"), ""),
                 (f"after {days} d: buffer blocks touched, pass old / fresh", old("pass_blocks") / new("pass_blocks"), "")]
     return out
