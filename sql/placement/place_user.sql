@@ -5,10 +5,13 @@ CREATE OR REPLACE FUNCTION datalinker.place_user(p_user_id text)
 RETURNS TABLE (session_id varchar, placed integer, ambiguous integer)
 LANGUAGE plpgsql
 SET jit = off
--- Its UPDATE finds each row by primary key whatever the statistics (a generic plan guesses a few chunks: a nested
--- loop of index lookups); custom plans either scanned the whole table or, with no statistics, went quadratic
--- (docs/design-notes.md, "Planner settings on the linker").
+-- Its UPDATE hashes the placements against the user's pending rows, read once by the pending index whatever the
+-- statistics: custom plans either scanned the whole table or, with no statistics, walked the user's rows once per
+-- chunk (quadratic); a lookup by primary key per chunk cost twice the hash (docs/design-notes.md, "Planner settings
+-- on the linker").
 SET plan_cache_mode = force_generic_plan
+SET enable_nestloop = off
+SET enable_seqscan = off
 SET search_path = pg_catalog, pg_temp
 AS $$
 #variable_conflict use_column
@@ -49,10 +52,8 @@ BEGIN
                SET start_time = u.start_time, end_time = u.end_time, session_id = u.session_id,
                    linked_by = 'placement'
               FROM unnest(v_ids, v_sessions, v_starts, v_ends) AS u(object_id, session_id, start_time, end_time)
-             -- By primary key only: a condition on user_id lets the planner walk the user's rows once per chunk
-             -- (a user it has no statistics for looks small), quadratic in a day's upload.
-             WHERE r.object_id = u.object_id
-               AND r.session_id IS NULL AND r.start_time IS NULL
+             WHERE r.object_id = u.object_id AND r.user_id = p_user_id
+               AND r.session_id IS NULL AND r.start_time IS NULL AND r.expired_at IS NULL  -- still pending
             RETURNING u.session_id
         )
         SELECT v_placed || coalesce(array_agg(linked.session_id) FILTER (WHERE linked.session_id IS NOT NULL), '{}')
