@@ -99,7 +99,8 @@ def measure_today(conn: psycopg.Connection, users: tuple[str, ...], day: int, re
                 link[user].append(time.perf_counter() - started)
                 link_cpu[user].append(server_cpu_s(conn) - cpu0)
             # A rolled-back link leaves its index entries dead where the next repetition inserts the same keys:
-            # gone before it, as in production, where a day is linked once (they cost the old user up to 1.3x).
+            # gone before it, as in production, where a day is linked once (left, they read the old user's link
+            # 1.15-1.26x of the fresh one's in a database of its own; 0.95-1.10x without them).
             conn.execute("VACUUM public.raw_data_objects")
     link_blocks: dict[str, float] = {}
     pass_blocks: dict[str, float] = {}
