@@ -135,12 +135,21 @@ def memory(r: Run) -> None:
     r.results["rss_jobs"] = r.size.rss_jobs
 
 
-def run(size: workload.Size, show_explain: bool) -> tuple[dict[str, float], str]:
+CLUSTER_ARGS = "-c shared_buffers=2GB -c autovacuum=off -c max_wal_size=8GB -c checkpoint_timeout=1h"
+# --only: these stages after the load (the lab day's and the history's figures, without the rest).
+ONLY_STAGES: dict[str, Callable[[Run], None]] = {"lab-day": lab_day, "history": history_cost}
+
+
+def run(size: workload.Size, show_explain: bool, only: list[str] | None = None) -> tuple[dict[str, float], str]:
     stages: list[Callable[[Run], None]] = [load, latency, buffered, clocks, lambda r: scaling(r, show_explain),
                                            small_sessions, long_sessions, lab_day, history_cost, memory]
+    if only:
+        stages = [load] + [ONLY_STAGES[name] for name in only]
     given = bool(os.environ.get("DATABASE_URL"))
     # A throwaway cluster sized for the 10x table (about 1.5 GB), so runs measure the linker, not the disk.
-    with dbadmin.server(prefer_ephemeral=not given, postgres_args="-c shared_buffers=2GB -c autovacuum=off") as admin, \
+    # Checkpoints only where the bench asks for them (measure.settle, measure.before_write): one falling inside one
+    # of two writes compared and not the other moves their ratio by a third.
+    with dbadmin.server(prefer_ephemeral=not given, postgres_args=CLUSTER_ARGS) as admin, \
             dbadmin.throwaway_database(admin, prefix="datalinker_bench") as conninfo:
         migrate(conninfo)
         with psycopg.connect(conninfo, autocommit=True) as conn:
@@ -164,6 +173,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers-scan", action="store_true",
                         help="only measure pipeline throughput with 1 to 4 worker processes")
     parser.add_argument("--amqp", action="store_true", help="only the AMQP bridge's throughput, beside the worker alone")
+    parser.add_argument("--only", type=lambda v: v.split(","), metavar="STAGE[,STAGE]",
+                        help=f"only these stages after the load: {', '.join(ONLY_STAGES)} (their rows of the table)")
     parser.add_argument("--shards", action="store_true",
                         help="only the lab day through a PL/Proxy proxy with 1 and 3 shards (one worker per shard)")
     args = parser.parse_args(argv)
@@ -188,9 +199,12 @@ def main(argv: list[str] | None = None) -> int:
         if args.background:
             size = workload.Size(**{**size.__dict__, "background": args.background})
         started = time.monotonic()
-        figures, notes = run(size, args.explain)
+        unknown = sorted(set(args.only or ()) - set(ONLY_STAGES))
+        if unknown:
+            parser.error(f"--only: no stage {', '.join(unknown)} (stages: {', '.join(ONLY_STAGES)})")
+        figures, notes = run(size, args.explain, args.only)
         figures["elapsed_s"] = time.monotonic() - started
-        print(report.table(figures))
+        print(report.table(figures, partial=bool(args.only)))
         print(f"\n{figures['elapsed_s']:.0f} s in all; medians of {size.sessions} sessions for the latencies.")
         if notes:
             print("\n```\n" + notes + "\n```")

@@ -5,7 +5,7 @@ History as the linker leaves it: each past day uploaded live and its session lin
 chunks linked; the ~7 h of live chunks between sessions decided: UTC, no session). Measured on "today" (a new
 session of each user, its chunks uploaded live): link_session in a rolled-back transaction; then, the session
 linked, one placement pass after one upload (a chunk, then place_user) in a rolled-back transaction (medians
-of `repeats` links, each followed by a VACUUM, and PASS_REPEATS times as many passes, the two users taking
+of `repeats` links, each after a VACUUM and a CHECKPOINT, and PASS_REPEATS times as many passes, the two users taking
 turns), plus the server's CPU time for each link and for that upload and pass, and the shared buffer blocks each
 touches (a count of the work, whatever the machine's speed).
 """
@@ -19,6 +19,7 @@ from pathlib import Path
 
 import psycopg
 
+from bench import measure
 from datalinker import builders
 
 FIRST_DAY = datetime(2026, 6, 1, 8, 0, tzinfo=timezone.utc)  # wear 08:00–16:00, session 11:00–12:00
@@ -26,28 +27,31 @@ SESSION_FROM, SESSION_HOURS, WEAR_HOURS = timedelta(hours=3), 1, 8
 OFFSET_US = builders.offset_us(builders.DEFAULT_OFFSET_MS)
 PASS_REPEATS = 5  # one pass per link measured, times this
 
-# One day of 1-s device-time chunks of one user, uploaded live (1.5 s after each chunk's end), through the
-# ingest API.
+# One day of 1-s device-time chunks of some users, uploaded live (1.5 s after each chunk's end), through the
+# ingest API; the users' chunks in turn, second by second, so that they share the table's pages alike.
 DAY_OF_CHUNKS = """
-SELECT datalinker.add_chunks(array_agg(%(user)s::text), array_agg(%(user)s || '/' || %(tag)s || '/' || k),
-           array_agg(NULL::text), array_agg(NULL::timestamptz), array_agg(NULL::timestamptz),
+SELECT datalinker.add_chunks(array_agg(u), array_agg(u || '/' || %(tag)s || '/' || k), array_agg(NULL::text),
+           array_agg(NULL::timestamptz), array_agg(NULL::timestamptz),
            array_agg(datalinker.wrap_us(datalinker.epoch_us(t0) + %(off)s)),
            array_agg(datalinker.wrap_us(datalinker.epoch_us(t0) + 1000000 + %(off)s)),
            array_agg('eeg'::text), array_agg(t0 + interval '2.5 seconds'))
-FROM generate_series(0, %(seconds)s - 1) k
-CROSS JOIN LATERAL (SELECT %(wear)s::timestamptz + k * interval '1 second' AS t0) c
+FROM (SELECT u, k, %(wear)s::timestamptz + k * interval '1 second' AS t0
+      FROM generate_series(0, %(seconds)s - 1) k CROSS JOIN unnest(%(users)s::text[]) u
+      ORDER BY k, u) c
 """
 
 
-def add_day(conn: psycopg.Connection, user: str, day: int) -> str:
-    """One worn day of `user` (day 0 = FIRST_DAY) with its session, ended, not linked; returns the session id."""
+def add_day(conn: psycopg.Connection, users: tuple[str, ...], day: int) -> dict[str, str]:
+    """One worn day of each of `users` (day 0 = FIRST_DAY) with its session, ended, not linked; their chunks
+    written together, in turn; returns each user's session id."""
     wear = FIRST_DAY + timedelta(days=day)
     start, end = wear + SESSION_FROM, wear + SESSION_FROM + timedelta(hours=SESSION_HOURS)
-    session = f"{user}-day{day:03d}"
-    builders.add_session(conn, session, user, start, end)
-    conn.execute(DAY_OF_CHUNKS, {"user": user, "tag": f"d{day:03d}", "off": OFFSET_US,
+    sessions = {user: f"{user}-day{day:03d}" for user in users}
+    for user, session in sessions.items():
+        builders.add_session(conn, session, user, start, end)
+    conn.execute(DAY_OF_CHUNKS, {"users": list(users), "tag": f"d{day:03d}", "off": OFFSET_US,
                                  "seconds": WEAR_HOURS * 3600, "wear": wear})
-    return session
+    return sessions
 
 
 def server_cpu_s(conn: psycopg.Connection) -> float:
@@ -90,18 +94,19 @@ def measure_today(conn: psycopg.Connection, users: tuple[str, ...], day: int, re
     link_cpu: dict[str, list[float]] = {u: [] for u in users}
     upload: dict[str, list[float]] = {u: [] for u in users}
     cpu: dict[str, list[float]] = {u: [] for u in users}
-    sessions = {u: add_day(conn, u, day) for u in users}
+    sessions = add_day(conn, users, day)  # both users' day written together: the same pages, alike
     for k in range(repeats):
         for user in users if k % 2 == 0 else users[::-1]:  # each goes first as often as the other
+            # A rolled-back link leaves its index entries dead where the next repetition inserts the same keys:
+            # gone before it, as in production, where a day is linked once (left, they read the old user's link
+            # 1.15-1.26x of the fresh one's in a database of its own; 0.95-1.10x without them); and each link
+            # starts right after a checkpoint (measure.before_write).
+            measure.before_write(conn)
             with conn.transaction(force_rollback=True):
                 cpu0, started = server_cpu_s(conn), time.perf_counter()
                 conn.execute("SELECT * FROM datalinker.link_session(%s)", [sessions[user]]).fetchall()
                 link[user].append(time.perf_counter() - started)
                 link_cpu[user].append(server_cpu_s(conn) - cpu0)
-            # A rolled-back link leaves its index entries dead where the next repetition inserts the same keys:
-            # gone before it, as in production, where a day is linked once (left, they read the old user's link
-            # 1.15-1.26x of the fresh one's in a database of its own; 0.95-1.10x without them).
-            conn.execute("VACUUM public.raw_data_objects")
     link_blocks: dict[str, float] = {}
     pass_blocks: dict[str, float] = {}
     for user in users:
@@ -132,7 +137,8 @@ def run(conn: psycopg.Connection, checkpoints: tuple[int, ...], repeats: int = 9
     built = 0
     for days in checkpoints:  # days of history before "today" (day index `days`)
         for day in range(built, days):
-            conn.execute("SELECT * FROM datalinker.link_session(%s)", [add_day(conn, "hist-old", day)]).fetchall()
+            session = add_day(conn, ("hist-old",), day)["hist-old"]
+            conn.execute("SELECT * FROM datalinker.link_session(%s)", [session]).fetchall()
         conn.execute("VACUUM ANALYZE public.raw_data_objects")
         measured = measure_today(conn, ("hist-old", f"hist-fresh{days}"), days, repeats)
         old, fresh = measured["hist-old"], measured[f"hist-fresh{days}"]

@@ -41,6 +41,15 @@ def settle(conn: psycopg.Connection) -> None:
     conn.execute("CHECKPOINT")
 
 
+def before_write(conn: psycopg.Connection) -> None:
+    """Before a timed write that is compared with another: the chunk table's dead rows gone and a CHECKPOINT, so
+    that both start alike — the first change to a page after a checkpoint logs the whole page, and a checkpoint
+    falling inside one of two writes compared and not the other moved a pair's ratio by a third (the bench's
+    cluster spaces its own checkpoints out, __main__.run)."""
+    conn.execute("VACUUM public.raw_data_objects")
+    conn.execute("CHECKPOINT")
+
+
 def latency(conn: psycopg.Connection, ids: list[str]) -> dict[str, float]:
     """Medians of link_session, the bare UPDATE and the naive peer on the same sessions (all rolled back)."""
     link, bare, naive = [], [], []

@@ -5,9 +5,13 @@ RETURNS TABLE (object_id varchar, data_type varchar, created_at timestamptz, t0 
 LANGUAGE plpgsql STABLE
 ROWS 1000
 SET jit = off
--- One user's rows by index, whatever the generic plan guesses; planned once per connection.
+-- One user's rows by index, whatever the generic plan guesses; planned once per connection. A plain index scan,
+-- not a bitmap: it marks the entries of rows no longer pending (a link just wrote them) dead in the index, so the
+-- next pass skips them instead of visiting every one again until a VACUUM (docs/design-notes.md, "Planner settings
+-- on the linker").
 SET plan_cache_mode = force_generic_plan
 SET enable_seqscan = off
+SET enable_bitmapscan = off
 SET search_path = pg_catalog, pg_temp
 AS $$
 #variable_conflict use_column

@@ -7,11 +7,12 @@ LANGUAGE plpgsql
 SET jit = off
 -- Its UPDATE hashes the placements against the user's pending rows, read once by the pending index whatever the
 -- statistics: custom plans either scanned the whole table or, with no statistics, walked the user's rows once per
--- chunk (quadratic); a lookup by primary key per chunk cost twice the hash (docs/design-notes.md, "Planner settings
--- on the linker").
+-- chunk (quadratic); a lookup by primary key per chunk cost twice the hash; a plain index scan, not a bitmap, marks
+-- the index entries of rows no longer pending dead (docs/design-notes.md, "Planner settings on the linker").
 SET plan_cache_mode = force_generic_plan
 SET enable_nestloop = off
 SET enable_seqscan = off
+SET enable_bitmapscan = off
 SET search_path = pg_catalog, pg_temp
 AS $$
 #variable_conflict use_column

@@ -157,6 +157,7 @@ CREATE FUNCTION datalinker.time_is_free(p_user_id text, p_data_type text, p_from
 CREATE FUNCTION datalinker.unexpire(p_user_id text DEFAULT NULL::text) RETURNS integer;
 CREATE FUNCTION datalinker.unplaced_chunks(p_user_id text DEFAULT NULL::text) RETURNS TABLE(object_id character varying, user_id character varying, data_type character varying, received_at timestamp with time zone, reason text, candidate_sessions character varying[]);
 CREATE FUNCTION datalinker.user_timeline(p_user_id text, p_from timestamp with time zone DEFAULT NULL::timestamp with time zone, p_to timestamp with time zone DEFAULT NULL::timestamp with time zone) RETURNS TABLE(kind text, item_id text, category text, state text, start_time timestamp with time zone, end_time timestamp with time zone);
+CREATE FUNCTION datalinker.utc_days(p_from_us bigint, p_to_us bigint) RETURNS date[];
 CREATE FUNCTION datalinker.verify_derived(p_user_id text DEFAULT NULL::text) RETURNS TABLE(kind text, item text, stored text, rebuilt text);
 CREATE FUNCTION datalinker.wrap_us(p_us bigint) RETURNS bigint;
 CREATE TABLE datalinker.amqp_inbox (
@@ -283,8 +284,8 @@ CREATE INDEX images_session_idx ON public.images USING btree (session_id);
 CREATE INDEX raw_data_objects_decided_idx ON public.raw_data_objects USING btree (user_id, start_time) WHERE ((session_id IS NULL) AND ((linked_by)::text = 'placement'::text));
 CREATE INDEX raw_data_objects_expired_idx ON public.raw_data_objects USING btree (user_id, created_at) WHERE (expired_at IS NOT NULL);
 CREATE INDEX raw_data_objects_pending_device_idx ON public.raw_data_objects USING btree (user_id, created_at) WHERE ((session_id IS NULL) AND (start_time IS NULL) AND (expired_at IS NULL));
-CREATE INDEX raw_data_objects_placed_end_tick_idx ON public.raw_data_objects USING btree (user_id, data_type, end_time_device) WHERE ((start_time_device IS NOT NULL) AND ((session_id IS NOT NULL) OR ((linked_by)::text = 'placement'::text)));
-CREATE INDEX raw_data_objects_placed_start_tick_idx ON public.raw_data_objects USING btree (user_id, data_type, start_time_device) WHERE ((start_time_device IS NOT NULL) AND ((session_id IS NOT NULL) OR ((linked_by)::text = 'placement'::text)));
+CREATE INDEX raw_data_objects_placed_end_tick_idx ON public.raw_data_objects USING btree (user_id, data_type, (((end_time AT TIME ZONE 'UTC'::text))::date), end_time_device) WHERE ((start_time_device IS NOT NULL) AND ((session_id IS NOT NULL) OR ((linked_by)::text = 'placement'::text)));
+CREATE INDEX raw_data_objects_placed_start_tick_idx ON public.raw_data_objects USING btree (user_id, data_type, (((start_time AT TIME ZONE 'UTC'::text))::date), start_time_device) WHERE ((start_time_device IS NOT NULL) AND ((session_id IS NOT NULL) OR ((linked_by)::text = 'placement'::text)));
 CREATE INDEX raw_data_objects_placed_time_idx ON public.raw_data_objects USING btree (user_id, data_type, start_time) WHERE ((start_time_device IS NOT NULL) AND ((session_id IS NOT NULL) OR ((linked_by)::text = 'placement'::text)));
 CREATE INDEX raw_data_objects_session_idx ON public.raw_data_objects USING btree (session_id, start_time) WHERE (session_id IS NOT NULL);
 CREATE INDEX raw_data_objects_user_range_idx ON public.raw_data_objects USING gist (user_id, tstzrange(start_time, end_time)) WHERE ((session_id IS NULL) AND (start_time IS NOT NULL) AND (linked_by IS NULL));
@@ -461,6 +462,7 @@ GRANT ALL ON FUNCTION datalinker.unplaced_chunks(p_user_id text) TO datalinker_r
 GRANT ALL ON FUNCTION datalinker.unplaced_chunks(p_user_id text) TO datalinker_worker;
 REVOKE ALL ON FUNCTION datalinker.user_timeline(p_user_id text, p_from timestamp with time zone, p_to timestamp with time zone) FROM PUBLIC;
 GRANT ALL ON FUNCTION datalinker.user_timeline(p_user_id text, p_from timestamp with time zone, p_to timestamp with time zone) TO datalinker_readonly;
+REVOKE ALL ON FUNCTION datalinker.utc_days(p_from_us bigint, p_to_us bigint) FROM PUBLIC;
 REVOKE ALL ON FUNCTION datalinker.verify_derived(p_user_id text) FROM PUBLIC;
 GRANT ALL ON FUNCTION datalinker.verify_derived(p_user_id text) TO datalinker_admin;
 REVOKE ALL ON FUNCTION datalinker.wrap_us(p_us bigint) FROM PUBLIC;

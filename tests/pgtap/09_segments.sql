@@ -3,7 +3,7 @@
 -- tick continuity, positions exact), segment_anchor (placed chunks a segment's ticks continue place it) and
 -- clock_fits (a segment's placements under one clock piece).
 BEGIN;
-SELECT plan(19);
+SELECT plan(24);
 
 -- One user, one type; ticks of a device whose counter reads UTC − 10 s at receipt R (base), so u is R − 10 s + k.
 CREATE TEMP TABLE tap_chunk (object_id text, k_from bigint, k_to bigint, received timestamptz, session_id text);
@@ -88,6 +88,44 @@ SELECT is((SELECT a.conflicting FROM tick, datalinker.segment_anchor('tap-s', 'e
                                                                       datalinker.epoch_us('2026-03-02 09:00+00'),
                                                                       datalinker.epoch_us('2026-03-02 12:00+00'), 1000) a),
           true, 'segment_anchor: anchors a period apart conflict');
+
+-- The placed chunks' tick indexes are keyed by UTC day (migration 0016): an anchor is read on the day its own end
+-- (head side) or start (tail side) falls on, days after the window's start too. m1 ends at midnight; m2 starts
+-- just after the midnight that a segment ending at its start (tail side) runs into.
+INSERT INTO public.raw_data_objects (object_id, user_id, start_time, end_time, start_time_device, end_time_device,
+                                     data_type, linked_by) VALUES
+    ('m1', 'tap-m', '2026-03-05 23:59:59+00', '2026-03-06 00:00:00+00', 1000000000, 1001000000, 'eeg', 'placement'),
+    ('m2', 'tap-m', '2026-03-07 00:00:00.5+00', '2026-03-07 00:00:01.5+00', 2000000000, 2001000000, 'eeg', 'placement');
+SELECT is((SELECT a.t FROM datalinker.segment_anchor('tap-m', 'eeg', 1001000000, 1002000000, 1000000,
+                                                     datalinker.epoch_us('2026-03-03 00:00+00'),
+                                                     datalinker.epoch_us('2026-03-08 00:00+00'), 1000) a),
+          datalinker.epoch_us('2026-03-06 00:00+00'),
+          'segment_anchor: a chunk ending at midnight, days after the window starts, anchors the segment it continues');
+SELECT is((SELECT a.t FROM datalinker.segment_anchor('tap-m', 'eeg', 1999000000, 2000000000, 1000000,
+                                                     datalinker.epoch_us('2026-03-06 12:00+00'),
+                                                     datalinker.epoch_us('2026-03-06 23:59:59.5+00'), 1000) a),
+          datalinker.epoch_us('2026-03-06 23:59:59.5+00'),
+          'segment_anchor: a chunk starting the day after the latest start anchors the segment ending at its start');
+-- Across the wrap: w1 ends 200 µs before the counter wraps, and a segment starts 300 µs after it (head side); w2
+-- starts 100 µs after the wrap, and a segment ends 400 µs before it (tail side).
+INSERT INTO public.raw_data_objects (object_id, user_id, start_time, end_time, start_time_device, end_time_device,
+                                     data_type, linked_by) VALUES
+    ('w1', 'tap-w', '2026-03-05 10:00:00+00', '2026-03-05 10:00:01+00', 4294967296 - 1000200, 4294967296 - 200, 'eeg',
+     'placement'),
+    ('w2', 'tap-w', '2026-03-05 11:00:00+00', '2026-03-05 11:00:01+00', 100, 1000100, 'eeg', 'placement');
+SELECT is((SELECT a.t FROM datalinker.segment_anchor('tap-w', 'eeg', 300, 1000300, 1000000,
+                                                     datalinker.epoch_us('2026-03-05 09:00+00'),
+                                                     datalinker.epoch_us('2026-03-05 12:00+00'), 1000) a),
+          datalinker.epoch_us('2026-03-05 10:00:01+00') + 500,
+          'segment_anchor: a segment starting after the counter wrapped continues the chunk ending before it');
+SELECT is((SELECT a.t FROM datalinker.segment_anchor('tap-w', 'eeg', 4294967296 - 1000400, 4294967296 - 400, 1000000,
+                                                     datalinker.epoch_us('2026-03-05 09:00+00'),
+                                                     datalinker.epoch_us('2026-03-05 12:00+00'), 1000) a),
+          datalinker.epoch_us('2026-03-05 11:00+00') - 500 - 1000000,
+          'segment_anchor: a segment ending before the counter wrapped is continued by the chunk starting after it');
+SELECT is(datalinker.utc_days(datalinker.epoch_us('2026-03-05 23:00+00'), datalinker.epoch_us('2026-03-07 00:00+00')),
+          ARRAY['2026-03-05', '2026-03-06', '2026-03-07']::date[],
+          'utc_days: every UTC day from the one holding the start to the one holding the end');
 
 -- clock_fits: a session 10^13 µs .. +1 h, a 60-s segment; P = 2^32 µs. Arguments: latest, span, earliest, session
 -- from/to, piece from/to, measured from/to, lags live, receipts spread, live run, margin (60 s).

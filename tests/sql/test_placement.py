@@ -265,3 +265,25 @@ def test_an_upload_queues_a_placement_job_only_when_no_session_of_the_user_runs_
     add_device_chunk(conn, "after", "u1", T0 + 25 * HOUR, T0 + 25 * HOUR + SEC, received_at=T0 + 25 * HOUR + 2 * SEC)
     assert conn.execute("SELECT message FROM pgmq.q_data_linker_queue").fetchall() == [({"user_id": "u1"},)], \
         "past max_session_us the session claims nothing: a placement job"
+
+
+def pass_blocks(conn: psycopg.Connection, user: str) -> int:
+    """Shared buffer blocks one placement pass of the user touches (its nested statements too), rolled back."""
+    with conn.transaction(force_rollback=True):
+        plan = conn.execute("EXPLAIN (ANALYZE, BUFFERS, TIMING OFF, FORMAT JSON) SELECT * FROM datalinker.place_user(%s)",
+                            [user]).fetchone()[0][0]["Plan"]  # type: ignore[index]
+    return int(plan["Shared Hit Blocks"] + plan["Shared Read Blocks"])
+
+
+def test_the_passes_after_a_link_do_not_read_the_rows_it_linked_again_and_again(conn: psycopg.Connection) -> None:
+    # Statistics taken while three users' hours are pending (as after a busy upload spell); then one user's hour
+    # is linked: its 7,200 rows leave the pending index, their entries dead until a VACUUM. The first pass after
+    # visits them once and marks them dead; the next ones skip them (a bitmap scan would visit every one each pass).
+    builders.add_session_series(conn, "kill-", 3, 60, T0, users=3, images=0)
+    conn.execute("ANALYZE public.raw_data_objects")
+    user = "kill-user-0000"
+    row = conn.execute("SELECT session_id FROM public.sessions WHERE user_id = %s", [user]).fetchone()
+    assert row is not None
+    assert link(conn, row[0])["objects_linked"] == 7200
+    first, second, third = (pass_blocks(conn, user) for _ in range(3))
+    assert second < first / 2 and third == second
