@@ -51,29 +51,35 @@ def before_write(conn: psycopg.Connection) -> None:
 
 
 def latency(conn: psycopg.Connection, ids: list[str]) -> dict[str, float]:
-    """Medians of link_session, the bare UPDATE and the naive peer on the same sessions (all rolled back)."""
+    """Medians of link_session, the bare UPDATE and the naive peer on the same sessions (all rolled back), each
+    started alike (before_write: with no checkpoint in between, whichever wrote a page first after the last one
+    would log it whole, and the others not)."""
     link, bare, naive = [], [], []
     for sid in ids:
+        before_write(conn)
         with conn.transaction(force_rollback=True):
             link.append(timed(lambda: conn.execute(LINK, [sid]).fetchall()))
+        before_write(conn)
         with conn.transaction(force_rollback=True):
             conn.execute(PRECOMPUTE, {"sid": sid})
             conn.execute("ANALYZE precomputed")
             bare.append(timed(lambda: conn.execute(BARE_UPDATE, [sid])))
+        before_write(conn)
         with conn.transaction(force_rollback=True):
             naive.append(timed(lambda: link_session_naively(conn, sid)))
-        conn.execute("VACUUM public.raw_data_objects")
+    conn.execute("VACUUM public.raw_data_objects")
     return {"link_session_ms": statistics.median(link), "bare_update_ms": statistics.median(bare),
             "naive_peer_ms": statistics.median(naive)}
 
 
 def link_only(conn: psycopg.Connection, ids: list[str]) -> float:
-    """Median link_session time over the sessions (each rolled back)."""
+    """Median link_session time over the sessions (each rolled back, each started alike: before_write)."""
     runs = []
     for sid in ids:
+        before_write(conn)
         with conn.transaction(force_rollback=True):
             runs.append(timed(lambda: conn.execute(LINK, [sid]).fetchall()))
-        conn.execute("VACUUM public.raw_data_objects")
+    conn.execute("VACUUM public.raw_data_objects")
     return statistics.median(runs)
 
 
