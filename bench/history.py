@@ -107,6 +107,7 @@ def measure_today(conn: psycopg.Connection, users: tuple[str, ...], day: int, re
                 conn.execute("SELECT * FROM datalinker.link_session(%s)", [sessions[user]]).fetchall()
                 link[user].append(time.perf_counter() - started)
                 link_cpu[user].append(server_cpu_s(conn) - cpu0)
+    measure.before_write(conn)  # the last repetition's dead entries gone before the blocks are counted
     link_blocks: dict[str, float] = {}
     pass_blocks: dict[str, float] = {}
     for user in users:
