@@ -1,6 +1,8 @@
 -- datalinker.segment_owners: where each chunk of one decided segment goes (DESIGN §2) — of a placed segment, to its owner session (contains its start, else the earliest it overlaps; two clock pieces of it could convert it and neither placed the segment: ambiguous), converted exactly with that session's piece; owner-less, outside_sessions (UTC from the nearest session's clock whose piece holds it, when the segment's time is certain or some chunk of it is in a session) or no_clock (a session without a clock covers it) — else the segment's status.
 -- Plain SQL without SET so the planner inlines it into chunk_placements. The owners are chosen from the chunk ×
--- nearby session pairs by one sort of the pairs (the owner-less chunks of a day between sessions never enter it).
+-- nearby session pairs by one sort of the pairs (the owner-less chunks of a day between sessions never enter it); a
+-- pair is converted only where the session lies within the half period (and the slope's reach) that conversion can
+-- land in, each conversion once.
 CREATE OR REPLACE FUNCTION datalinker.segment_owners(
     p_status text, p_t bigint, p_span bigint, p_chosen_session varchar, p_chosen_piece integer, p_certain boolean,
     p_ids varchar[], p_received timestamptz[], p_t0 bigint[], p_t1 bigint[], p_rel bigint[], p_dur bigint[],
@@ -10,14 +12,22 @@ RETURNS TABLE (object_id varchar, received_at timestamptz, status text, session_
 LANGUAGE sql IMMUTABLE
 AS $$
     WITH members AS (
-        SELECT m.*
+        SELECT m.*, datalinker.wrap_us(m.t1 - m.t0) AS w  -- the ticks it spans
         FROM unnest(p_ids, p_received, p_t0, p_t1, p_rel, p_dur) WITH ORDINALITY AS m(object_id, received_at, t0, t1, rel, dur, k)
     ),
     near AS (  -- the sessions within a period of the placement, and the last with a clock to end before it and the
         -- first to start after it (any other is farther from every chunk: the nearest clock)
         SELECT x.*
         FROM (SELECT c.*, p_sessions[c.ordinality] AS session_id, p_ended[c.ordinality] AS ended,
-                     p_s_us[c.ordinality] AS s_us, p_e_us[c.ordinality] AS e_us
+                     p_s_us[c.ordinality] AS s_us, p_e_us[c.ordinality] AS e_us,
+                     -- a chunk's conversion lands within half a period (its receipt stands in at its placed start
+                     -- + 2^31) plus what the slope moves it: |slope|·2^32 / (1 − |slope|) + rounding, bounded here
+                     -- for |slope| ≤ 1/4; no bound for a steeper line
+                     CASE WHEN abs(c.slope) <= 0.25 THEN 2147483648 + ceil(abs(c.slope) * 8589934592)::bigint + 4
+                          ELSE 4611686018427387904 END AS reach_us,
+                     c.slope = 0 AS flat, c.mean_offset_us::bigint AS offset_us,
+                     -- the piece's bounds, margin included, for integer comparisons: n ≥ y ⇔ n ≥ ⌈y⌉, n < y ⇔ n < ⌈y⌉
+                     ceil(c.from_us - p_margin)::bigint AS from_us_m, ceil(c.to_us + p_margin)::bigint AS to_us_m
               FROM unnest(p_clocks) WITH ORDINALITY AS c) x
         WHERE p_status = 'placed'
           AND ((x.s_us < p_t + p_span + 4294967296 AND x.e_us > p_t - 4294967296)
@@ -31,16 +41,21 @@ AS $$
                coalesce(x.session_id = p_chosen_session AND x.piece = p_chosen_piece, false) AS chosen
         FROM members m
         CROSS JOIN near x
-        CROSS JOIN LATERAL (
-            SELECT datalinker.device_to_utc_model_us(m.t0, m.t0, x.s_us, p_t + m.rel + 2147483648, 0,
-                                                      x.mean_offset_us, x.mean_at_us, x.slope) AS start_us,
-                   datalinker.device_to_utc_model_us(m.t1, m.t0, x.s_us, p_t + m.rel + 2147483648, 0,
-                                                      x.mean_offset_us, x.mean_at_us, x.slope) AS end_us
+        CROSS JOIN LATERAL (  -- each conversion once (OFFSET 0: not repeated in every condition that reads it);
+            -- under a flat line device_to_utc_model_us is device_to_utc_us, and the end its start + the ticks spanned
+            SELECT s.start_us,
+                   CASE WHEN x.flat THEN s.start_us + m.w
+                        ELSE datalinker.device_to_utc_model_us(m.t1, m.t0, x.s_us, p_t + m.rel + 2147483648, 0,
+                                                               x.mean_offset_us, x.mean_at_us, x.slope) END AS end_us
+            FROM (SELECT CASE WHEN x.flat THEN datalinker.device_to_utc_us(m.t0, x.s_us, x.offset_us, p_t + m.rel + 2147483648, 0)
+                              ELSE datalinker.device_to_utc_model_us(m.t0, m.t0, x.s_us, p_t + m.rel + 2147483648, 0,
+                                                                     x.mean_offset_us, x.mean_at_us, x.slope) END AS start_us
+                  OFFSET 0) s
         ) cv
         WHERE x.mean_offset_us IS NOT NULL
-          AND x.s_us < p_t + m.rel + m.dur + 4294967296 AND x.e_us > p_t + m.rel - 4294967296
+          AND x.s_us < p_t + m.rel + 2 * m.w + x.reach_us AND x.e_us > p_t + m.rel - x.reach_us  -- no conversion else
           AND cv.start_us < x.e_us AND cv.end_us > x.s_us
-          AND cv.start_us >= x.from_us - p_margin AND cv.start_us < x.to_us + p_margin  -- within the piece
+          AND cv.start_us >= x.from_us_m AND cv.start_us < x.to_us_m  -- within the piece
     ),
     owners AS (  -- the session containing its start wins, then the earliest start, then the smallest id
         SELECT DISTINCT ON (p.k) p.*, count(*) OVER (PARTITION BY p.k, p.session_id) AS pieces_here

@@ -2,7 +2,7 @@
 -- nearby_clocks (the user's sessions near the uploads, a clock piece a row), segment_decision (anchored, live,
 -- buffered, ambiguous, no_clock, waiting) and segment_owners (each chunk of a decided segment to its owner).
 BEGIN;
-SELECT plan(22);
+SELECT plan(23);
 
 -- segment_facts: three 1-s chunks given out of order; the last one (rel 2 s) arrived 2 s late.
 SELECT results_eq(
@@ -147,6 +147,26 @@ SELECT results_eq($$SELECT x.* FROM k, pg_temp.owners('waiting', NULL, false, '{
                   $$VALUES ('c1'::varchar, 'waiting', NULL::varchar, NULL::bigint, NULL::bigint),
                            ('c2'::varchar, 'waiting', NULL::varchar, NULL::bigint, NULL::bigint)$$,
                   'segment_owners: a segment not placed: each chunk with its status, nothing else');
+
+-- segment_owners: a drifting clock (slope −10⁻⁴) whose conversion of a chunk lands 0.43 s more than half a period
+-- before its placed start (the receipt stands in at the start + 2^31): the session ending just after that start
+-- still owns it (its pairs are not cut by a half-period window that forgets the slope).
+SELECT results_eq(
+    $$WITH q AS (SELECT k.s0 + 100000000 AS t, -0.0001::numeric AS slope, 5000000::numeric AS m, k.s0::numeric AS a
+                 FROM k),
+           r AS (SELECT q.*, q.t + 2147483648 AS rr, round(q.m + q.slope * (q.t + 2147483648 - q.a))::bigint AS off_r
+                 FROM q),
+           c AS (SELECT r.*, datalinker.wrap_us(r.rr + r.off_r + 100) AS t0 FROM r),  -- converts 2^32 − 100 before rr
+           v AS (SELECT c.*, datalinker.device_to_utc_model_us(c.t0, c.t0, 0, c.rr, 0, c.m, c.a, c.slope) AS start_us
+                 FROM c)
+      SELECT o.status, o.session_id, o.start_us - v.start_us, v.t - 2147483648 - v.start_us > 400000
+      FROM v, datalinker.segment_owners(
+          'placed', v.t, 1000000, 'X', 1, true, '{c}', '{NULL}', ARRAY[v.t0], ARRAY[datalinker.wrap_us(v.t0 + 1000000)],
+          '{0}', '{1000000}', '{X}', '{true}', ARRAY[v.start_us - 10000000], ARRAY[v.start_us + 200000],
+          ARRAY[ROW(1, -1e18, 1e18, -1e18, 1e18, v.m, v.a, v.slope, NULL, NULL, NULL, NULL, NULL)::datalinker.clock_piece],
+          60000000) o$$,
+    $$VALUES ('placed', 'X'::varchar, 0::bigint, true)$$,
+    'segment_owners: a sloped clock converting a chunk beyond half a period of its placement: still its owner');
 
 SELECT * FROM finish();
 ROLLBACK;
