@@ -22,13 +22,13 @@ BEGIN
 RETURN QUERY
 WITH
 pend AS (
-    SELECT r.object_id, r.data_type, r.created_at, r.start_time_device AS t0, r.end_time_device AS t1,
-           datalinker.wrap_us(r.end_time_device - r.start_time_device) AS dur,
-           datalinker.epoch_us(r.created_at) AS rcv,
-           (datalinker.epoch_us(r.created_at) + v_skew)
-               - datalinker.wrap_us(datalinker.epoch_us(r.created_at) + v_skew - r.start_time_device) AS u
-    FROM public.raw_data_objects r
-    WHERE r.user_id = p_user_id AND r.session_id IS NULL AND r.start_time IS NULL AND r.expired_at IS NULL
+    SELECT r.*, (r.rcv + v_skew) - datalinker.wrap_us(r.rcv + v_skew - r.t0) AS u
+    FROM (SELECT r.object_id, r.data_type, r.created_at, r.start_time_device AS t0, r.end_time_device AS t1,
+                 datalinker.wrap_us(r.end_time_device - r.start_time_device) AS dur,
+                 datalinker.epoch_us(r.created_at) AS rcv
+          FROM public.raw_data_objects r
+          WHERE r.user_id = p_user_id AND r.session_id IS NULL AND r.start_time IS NULL AND r.expired_at IS NULL
+          OFFSET 0) r  -- the receipt's µs (numeric arithmetic) once a chunk, not in every expression that reads it
 ),
 -- one pass over the chunks in position order: the furthest end of all chunks but the previous one, the previous
 -- chunk's start and end, the next chunk's start
