@@ -23,8 +23,9 @@ chunks AS MATERIALIZED (
 ),
 islands AS MATERIALIZED (
     SELECT c.data_type, c.island, min(c.u) AS u_head, max(c.u + c.dur) AS u_end,
-           -- the first tick of the chunk starting first and the last of the one ending last: no sort
-           (min(ARRAY[c.u, c.t0]))[2] AS head_t0, (max(ARRAY[c.u + c.dur, c.t1]))[2] AS tail_t1
+           -- the first tick of the chunk starting first and the last of the one ending last, no sort and no
+           -- array a chunk: u ≡ t0 and u + dur ≡ t1 (mod 2^32), so they are those positions wrapped
+           datalinker.wrap_us(min(c.u)) AS head_t0, datalinker.wrap_us(max(c.u + c.dur)) AS tail_t1
     FROM chunks c
     GROUP BY c.data_type, c.island
 ),
