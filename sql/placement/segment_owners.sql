@@ -25,7 +25,6 @@ AS $$
                      -- for |slope| ≤ 1/4; no bound for a steeper line
                      CASE WHEN abs(c.slope) <= 0.25 THEN 2147483648 + ceil(abs(c.slope) * 8589934592)::bigint + 4
                           ELSE 4611686018427387904 END AS reach_us,
-                     c.slope = 0 AS flat, c.mean_offset_us::bigint AS offset_us,
                      -- the piece's bounds, margin included, for integer comparisons: n ≥ y ⇔ n ≥ ⌈y⌉, n < y ⇔ n < ⌈y⌉
                      ceil(c.from_us - p_margin)::bigint AS from_us_m, ceil(c.to_us + p_margin)::bigint AS to_us_m
               FROM unnest(p_clocks) WITH ORDINALITY AS c) x
@@ -41,16 +40,12 @@ AS $$
                coalesce(x.session_id = p_chosen_session AND x.piece = p_chosen_piece, false) AS chosen
         FROM members m
         CROSS JOIN near x
-        CROSS JOIN LATERAL (  -- each conversion once (OFFSET 0: not repeated in every condition that reads it);
-            -- under a flat line device_to_utc_model_us is device_to_utc_us, and the end its start + the ticks spanned
-            SELECT s.start_us,
-                   CASE WHEN x.flat THEN s.start_us + m.w
-                        ELSE datalinker.device_to_utc_model_us(m.t1, m.t0, x.s_us, p_t + m.rel + 2147483648, 0,
-                                                               x.mean_offset_us, x.mean_at_us, x.slope) END AS end_us
-            FROM (SELECT CASE WHEN x.flat THEN datalinker.device_to_utc_us(m.t0, x.s_us, x.offset_us, p_t + m.rel + 2147483648, 0)
-                              ELSE datalinker.device_to_utc_model_us(m.t0, m.t0, x.s_us, p_t + m.rel + 2147483648, 0,
-                                                                     x.mean_offset_us, x.mean_at_us, x.slope) END AS start_us
-                  OFFSET 0) s
+        CROSS JOIN LATERAL (  -- each conversion once (OFFSET 0: not repeated in every condition that reads it)
+            SELECT datalinker.device_to_utc_model_us(m.t0, m.t0, x.s_us, p_t + m.rel + 2147483648, 0,
+                                                      x.mean_offset_us, x.mean_at_us, x.slope) AS start_us,
+                   datalinker.device_to_utc_model_us(m.t1, m.t0, x.s_us, p_t + m.rel + 2147483648, 0,
+                                                      x.mean_offset_us, x.mean_at_us, x.slope) AS end_us
+            OFFSET 0
         ) cv
         WHERE x.mean_offset_us IS NOT NULL
           AND x.s_us < p_t + m.rel + 2 * m.w + x.reach_us AND x.e_us > p_t + m.rel - x.reach_us  -- no conversion else
