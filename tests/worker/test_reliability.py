@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import random
 import signal
 import subprocess
@@ -157,8 +156,11 @@ def test_database_restart_mid_run_worker_reconnects_and_drains(db_env: dict[str,
 
 
 def test_worker_process_exit_code_on_sigint(db_env: dict[str, str], tmp_path: Path) -> None:
-    proc = spawn_worker(db_env, tmp_path / "w.log")
-    time.sleep(1.0)
+    log = tmp_path / "w.log"
+    proc = spawn_worker(db_env, log)
+    # Signalled once it runs (handlers installed before it logs its start): a fixed sleep signalled a worker still
+    # starting on a loaded machine, which the default handler killed (-2).
+    wait_until(lambda: "worker started" in log.read_text(), what="the worker to start")
     proc.send_signal(signal.SIGINT)
     assert proc.wait(timeout=30) == 0
-    assert os.path.getsize(tmp_path / "w.log") > 0
+    assert "worker stopped" in log.read_text()
