@@ -45,9 +45,11 @@ def rows(r: dict[str, float]) -> list[Row]:
 
 
 def lab_day_rows(r: dict[str, float]) -> list[Row]:
-    """The lab day placed against two bare writes of its rows: the placement's own UPDATE given its answers (the
-    write a placement has to make) and, kept from earlier runs, a rewrite of the linked rows with the values they
-    hold (no key changes: no foreign-key check, HOT where a page has room)."""
+    """The lab day placed against two bare writes of its rows. Issue 21's yardstick, "a bare UPDATE of the same
+    rows", is the placement's own UPDATE given its answers: the same rows from pending to placed with the same
+    values, nothing decided (the write a placement has to make). Kept for reference, without a target: a rewrite
+    of the linked rows with the values they already hold (no key changes, so no foreign-key check and HOT where a
+    page has room: a write no placement can make)."""
     return [
         ("lab day: users / sessions / chunks",
          f"{int(r['lab_day_users'])} / {int(r['lab_day_sessions'])} / {int(r['lab_day_chunks']):,}", ""),
@@ -56,12 +58,14 @@ def lab_day_rows(r: dict[str, float]) -> list[Row]:
         ("lab day: chunks placed / chunks", r["lab_day_placed"] / r["lab_day_chunks"], "1.0"),
         ("lab day: the placement's own UPDATE given its answers, same rows and values (s, median)",
          r["lab_day_write_s"], ""),
-        ("lab day: placement rate / its own UPDATE's", r["lab_day_write_s"] / r["lab_day_s"], ">= 0.5"),
+        ("lab day: placement rate / its own UPDATE's (a bare UPDATE of the same rows)",
+         r["lab_day_write_s"] / r["lab_day_s"], ">= 0.5"),
         (f"lab day: that ratio, lowest / highest of the {int(r['lab_day_repeats'])} side-by-side pairs",
          f"{r['lab_day_write_ratio_min']:.2f} / {r['lab_day_write_ratio_max']:.2f}", ""),
-        ("lab day: bare UPDATE rewriting the linked rows in place (chunks/s)", r["lab_day_bare_update_per_s"], ""),
-        ("lab day: placement rate / that in-place rewrite", r["lab_day_chunks_per_s"] / r["lab_day_bare_update_per_s"],
-         ">= 0.5"),
+        ("lab day, for reference: a no-op rewrite of the linked rows in place (chunks/s)",
+         r["lab_day_bare_update_per_s"], ""),
+        ("lab day, for reference: placement rate / that in-place rewrite",
+         r["lab_day_chunks_per_s"] / r["lab_day_bare_update_per_s"], ""),
         (f"lab day: that ratio, lowest / highest of the {int(r['lab_day_repeats'])} side-by-side pairs",
          f"{r['lab_day_ratio_min']:.2f} / {r['lab_day_ratio_max']:.2f}", ""),
     ]
