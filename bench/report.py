@@ -50,25 +50,30 @@ def lab_day_rows(r: dict[str, float]) -> list[Row]:
     values, nothing decided (the write a placement has to make). Kept for reference, without a target: a rewrite
     of the linked rows with the values they already hold (no key changes, so no foreign-key check and HOT where a
     page has room: a write no placement can make)."""
-    return [
+    head: list[Row] = [
         ("lab day: users / sessions / chunks",
          f"{int(r['lab_day_users'])} / {int(r['lab_day_sessions'])} / {int(r['lab_day_chunks']):,}", ""),
         ("lab day: time to place everything, session by session (s, median)", r["lab_day_s"], ""),
         ("lab day: chunks placed per second", r["lab_day_chunks_per_s"], ""),
         ("lab day: chunks placed / chunks", r["lab_day_placed"] / r["lab_day_chunks"], "1.0"),
-        ("lab day: the placement's own UPDATE given its answers, same rows and values (s, median)",
-         r["lab_day_write_s"], ""),
-        ("lab day: placement rate / its own UPDATE's (a bare UPDATE of the same rows)",
-         r["lab_day_write_s"] / r["lab_day_s"], ">= 0.5"),
-        (f"lab day: that ratio, lowest / highest of the {int(r['lab_day_repeats'])} side-by-side pairs",
-         f"{r['lab_day_write_ratio_min']:.2f} / {r['lab_day_write_ratio_max']:.2f}", ""),
-        ("lab day, for reference: a no-op rewrite of the linked rows in place (chunks/s)",
-         r["lab_day_bare_update_per_s"], ""),
-        ("lab day, for reference: placement rate / that in-place rewrite",
-         r["lab_day_chunks_per_s"] / r["lab_day_bare_update_per_s"], ""),
-        (f"lab day: that ratio, lowest / highest of the {int(r['lab_day_repeats'])} side-by-side pairs",
-         f"{r['lab_day_ratio_min']:.2f} / {r['lab_day_ratio_max']:.2f}", ""),
     ]
+    own = compared_write(r, "lab day: the placement's own UPDATE given its answers, same rows and values (s, median)",
+                         r["lab_day_write_s"],
+                         "lab day: placement rate / its own UPDATE's (a bare UPDATE of the same rows)",
+                         r["lab_day_write_s"] / r["lab_day_s"], "write_ratio", ">= 0.5")
+    no_op = compared_write(r, "lab day, for reference: a no-op rewrite of the linked rows in place (chunks/s)",
+                           r["lab_day_bare_update_per_s"],
+                           "lab day, for reference: placement rate / that in-place rewrite",
+                           r["lab_day_chunks_per_s"] / r["lab_day_bare_update_per_s"], "ratio", "")
+    return head + own + no_op
+
+def compared_write(r: dict[str, float], write_name: str, write: float, ratio_name: str, ratio: float, key: str,
+                   target: str) -> list[Row]:
+    """A bare write the lab day is compared with: its figure, the median ratio, and the lowest / highest ratio of
+    the side-by-side pairs (lab_day_<key>_min / _max)."""
+    return [(write_name, write, ""), (ratio_name, ratio, target),
+            (f"lab day: that ratio, lowest / highest of the {int(r['lab_day_repeats'])} side-by-side pairs",
+             f"{r[f'lab_day_{key}_min']:.2f} / {r[f'lab_day_{key}_max']:.2f}", "")]
 
 
 def history_rows(r: dict[str, float]) -> list[Row]:
