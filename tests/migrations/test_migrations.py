@@ -103,6 +103,22 @@ def test_functions_with_sql_statements_pin_their_search_path(conn: psycopg.Conne
     assert unpinned == []
 
 
+# SQL functions that pin their search_path are planned again in every statement that calls them (docs/design-notes.md):
+# only entry points a client calls once per statement, and the clock fit's steps (once per clock fitted), may be.
+PLANNED_PER_STATEMENT = {
+    "link_session", "relink_session", "doctor", "status_report", "placement_summary", "placement_state",
+    "unplaced_chunks", "user_timeline", "error_codes", "claim_events", "ack_event", "events_waiting",
+    "purge_amqp_inbox", "clock_split", "clock_judge",
+}
+
+
+def test_helpers_of_the_link_and_the_placement_keep_their_plans(conn: psycopg.Connection) -> None:
+    rows = conn.execute("SELECT p.proname FROM pg_proc p WHERE p.pronamespace = 'datalinker'::regnamespace"
+                        " AND p.prolang = (SELECT oid FROM pg_language WHERE lanname = 'sql')"
+                        " AND p.proconfig IS NOT NULL").fetchall()
+    assert {r[0] for r in rows} - PLANNED_PER_STATEMENT == set(), "a SQL helper with SET: make it PL/pgSQL"
+
+
 def test_linker_functions_never_jit_compile(conn: psycopg.Connection) -> None:
     # JIT once cost ~1.1 s per call of a 3 ms query (inflated estimates crossed jit_above_cost).
     rows = dict(conn.execute("SELECT proname, proconfig FROM pg_proc WHERE pronamespace = 'datalinker'::regnamespace"
